@@ -1,0 +1,23 @@
+/**
+ * Every source kind Ferry knows, by the name used on the command line and in connectors.
+ * Each source lives in its own folder and exports one `Source`; add it here, one line.
+ */
+import type { Source } from './types';
+import { configError } from '../errors';
+
+const sources: Source[] = [
+];
+
+export function allSources(): readonly Source[] {
+  return sources;
+}
+
+export function sourceKinds(): string[] {
+  return sources.map((s) => s.spec.kind);
+}
+
+export function getSource(kind: string): Source {
+  const s = sources.find((x) => x.spec.kind === kind);
+  if (!s) throw configError(`unknown source kind "${kind}"; known kinds: ${sourceKinds().join(', ')}`);
+  return s;
+}
