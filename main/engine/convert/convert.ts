@@ -7,7 +7,8 @@ import { describeOrigin } from '../item';
 import { dataError, errorMessage } from '../errors';
 import { type AddressResolver, type MailAddress, defaultResolver } from './addresses';
 import { messageClassFor, messageIdFor } from './message-id';
-import { type MimeAttachment, contentTypeFor, writeMime } from './mime';
+import { type MimeAttachment, type MimeInput, contentTypeFor, writeMime } from './mime';
+import { escapeHtml } from './body';
 import { passThrough } from './pass-through';
 
 export const DEFAULT_MAX_ITEM_BYTES = 10 * 1024 * 1024;
@@ -30,6 +31,11 @@ export interface ConvertedMessage {
   /** Plain text for the full-text index. */
   text: string;
   mime: Buffer;
+  /**
+   * The structured parts, for destinations that create messages from fields (Graph JSON) instead of
+   * MIME. Absent for pass-through messages: parse `mime` for those.
+   */
+  parts?: { text: string; html?: string; attachments: MimeAttachment[]; headers: [string, string][]; inReplyTo?: string; references?: string[] };
   attachmentNames: string[];
   /** Attachments left out for the size limit; non-empty means "partially imported". */
   omitted: { filename: string; size: number }[];
@@ -109,19 +115,21 @@ export async function convertItem(item: Item, opts: ConvertOptions = {}): Promis
   };
   for (const a of item.attachments) await take(a);
 
+  let input!: MimeInput;
   const build = () => {
     const headers = ferryHeaders(item, messageClass);
     for (const o of omitted) headers.push(['X-Ferry-Omitted-Attachment', `${o.filename}; ${o.size} bytes; over the size limit`]);
     const note = omitted.length
       ? `\n\n[Ferry: ${omitted.length} attachment(s) left out, over the ${sizeText(max)} limit: ${omitted.map((o) => `${o.filename} (${sizeText(o.size)})`).join(', ')}]`
       : '';
-    return writeMime({
+    input = {
       messageId, date: item.date!, from, to, subject,
       ...(refs.length ? { inReplyTo: refs[refs.length - 1]!, references: refs } : {}),
       headers, text: (item.text ?? '') + note,
-      ...(item.html !== undefined ? { html: item.html + (note ? `<p><i>${note.trim().replace(/&/g, '&amp;').replace(/</g, '&lt;')}</i></p>` : '') } : {}),
+      ...(item.html !== undefined ? { html: item.html + (note ? `<p><i>${escapeHtml(note.trim())}</i></p>` : '') } : {}),
       attachments,
-    });
+    };
+    return writeMime(input);
   };
 
   let mime = build();
@@ -136,8 +144,11 @@ export async function convertItem(item: Item, opts: ConvertOptions = {}): Promis
     omitted.push({ filename: dropped!.filename, size: dropped!.size });
     mime = build();
   }
+  const parts: NonNullable<ConvertedMessage['parts']> = { text: input.text, attachments: input.attachments, headers: input.headers };
+  if (input.html !== undefined) parts.html = input.html;
+  if (input.inReplyTo) { parts.inReplyTo = input.inReplyTo; parts.references = input.references ?? []; }
   return {
-    messageId, messageClass, from, to, subject, date: item.date, text: item.text ?? '', mime,
+    messageId, messageClass, from, to, subject, date: item.date, text: item.text ?? '', mime, parts,
     attachmentNames: attachments.map((a) => a.filename), omitted,
     ...(omitted.length ? { partialReason: `${omitted.length} attachment(s) over the ${sizeText(max)} limit left out: ${omitted.map((o) => o.filename).join(', ')}` } : {}),
   };

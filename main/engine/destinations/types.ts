@@ -13,8 +13,10 @@ export interface DeliveryTarget {
 }
 
 export interface Delivered {
-  /** The destination's identifier for the stored item (Graph request-id/item id, IMAP UID, EWS correlation id). */
+  /** The destination's identifier for the stored item: Graph or EWS item id, IMAP `<uidvalidity>:<uid>`, archive row. */
   remoteId?: string;
+  /** The request's tracing id, when the service returns one: Graph's `request-id`, EWS's `x-IngestionCorrelationID`. */
+  correlationId?: string;
 }
 
 interface DestinationBase {

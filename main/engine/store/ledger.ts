@@ -5,6 +5,7 @@
  */
 import type { Db } from './db';
 import { nowIso } from './db';
+import type { Delivered } from '../destinations/types';
 
 export interface LedgerKey {
   destination: string;
@@ -29,9 +30,10 @@ export class Ledger {
       'SELECT state, remote_id, run_id FROM deliveries WHERE destination = ? AND mailbox = ? AND message_id = ?');
     this.upsertPending = db.prepare(`INSERT INTO deliveries (destination, mailbox, message_id, folder, state, run_id, seq, at)
       VALUES (?, ?, ?, ?, 'pending', ?, ?, ?) ON CONFLICT DO NOTHING`);
-    this.upsertDelivered = db.prepare(`INSERT INTO deliveries (destination, mailbox, message_id, folder, state, remote_id, run_id, seq, at)
-      VALUES (?, ?, ?, ?, 'delivered', ?, ?, ?, ?)
+    this.upsertDelivered = db.prepare(`INSERT INTO deliveries (destination, mailbox, message_id, folder, state, remote_id, correlation_id, run_id, seq, at)
+      VALUES (?, ?, ?, ?, 'delivered', ?, ?, ?, ?, ?)
       ON CONFLICT (destination, mailbox, message_id) DO UPDATE SET state = 'delivered', remote_id = excluded.remote_id,
+        correlation_id = excluded.correlation_id,
         folder = excluded.folder, run_id = excluded.run_id, seq = excluded.seq, at = excluded.at`);
     this.remove = db.prepare(`DELETE FROM deliveries WHERE destination = ? AND mailbox = ? AND message_id = ? AND state = 'pending'`);
   }
@@ -49,8 +51,8 @@ export class Ledger {
     this.upsertPending.run(k.destination, k.mailbox, k.messageId, folder, runId, seq, nowIso());
   }
 
-  markDelivered(k: LedgerKey, folder: string, remoteId: string | undefined, runId: number, seq: number): void {
-    this.upsertDelivered.run(k.destination, k.mailbox, k.messageId, folder, remoteId ?? null, runId, seq, nowIso());
+  markDelivered(k: LedgerKey, folder: string, d: Delivered, runId: number, seq: number): void {
+    this.upsertDelivered.run(k.destination, k.mailbox, k.messageId, folder, d.remoteId ?? null, d.correlationId ?? null, runId, seq, nowIso());
   }
 
   /** A send that certainly did not store anything (refused before or by the server) clears its mark. */
@@ -65,9 +67,9 @@ export class Ledger {
   }
 
   /** Deliveries recorded for one item of a run (its mailbox copies and their destination ids). */
-  forItem(runId: number, seq: number): { destination: string; mailbox: string; folder: string; state: string; remoteId: string | null }[] {
-    return this.db.prepare<[number, number], { destination: string; mailbox: string; folder: string; state: string; remote_id: string | null }>(
-      'SELECT destination, mailbox, folder, state, remote_id FROM deliveries WHERE run_id = ? AND seq = ?').all(runId, seq)
-      .map((r) => ({ destination: r.destination, mailbox: r.mailbox, folder: r.folder, state: r.state, remoteId: r.remote_id }));
+  forItem(runId: number, seq: number): { destination: string; mailbox: string; folder: string; state: string; remoteId: string | null; correlationId: string | null }[] {
+    return this.db.prepare<[number, number], { destination: string; mailbox: string; folder: string; state: string; remote_id: string | null; correlation_id: string | null }>(
+      'SELECT destination, mailbox, folder, state, remote_id, correlation_id FROM deliveries WHERE run_id = ? AND seq = ?').all(runId, seq)
+      .map((r) => ({ destination: r.destination, mailbox: r.mailbox, folder: r.folder, state: r.state, remoteId: r.remote_id, correlationId: r.correlation_id }));
   }
 }

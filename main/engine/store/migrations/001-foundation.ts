@@ -58,6 +58,7 @@ export const migration001: Migration = {
         folder TEXT NOT NULL,
         state TEXT NOT NULL CHECK (state IN ('pending', 'delivered')),
         remote_id TEXT,
+        correlation_id TEXT,
         run_id INTEGER NOT NULL,
         seq INTEGER NOT NULL,
         at TEXT NOT NULL,
