@@ -63,6 +63,10 @@ export interface RunProgress {
   counts: Counts;
   /** Records per second over the last few seconds. */
   rate: number;
+  /** How far through the export, 0..1, when the source reports it. */
+  fraction?: number;
+  /** Estimated time left, from the fraction and the elapsed time. */
+  etaMs?: number;
   elapsedMs: number;
   finished: boolean;
 }
@@ -134,6 +138,7 @@ export async function executeRun(db: Db, spec: RunSpec): Promise<RunReport> {
   const convertOpts = spec.convert ?? {};
   let processed = done.size;
   let lastEmit = 0;
+  let fraction: number | undefined;
   const rateWindow: [number, number][] = [[started, processed]];
   const emit = (finished: boolean) => {
     if (!spec.onProgress) return;
@@ -143,7 +148,13 @@ export async function executeRun(db: Db, spec: RunSpec): Promise<RunReport> {
     rateWindow.push([now, processed]);
     while (rateWindow.length > 2 && now - rateWindow[0]![0] > 5000) rateWindow.shift();
     const [t0, n0] = rateWindow[0]!;
-    spec.onProgress({ runId, mode: spec.mode, done: processed, counts: runs.counts(runId), rate: now > t0 ? ((processed - n0) * 1000) / (now - t0) : 0, elapsedMs: now - started, finished });
+    const elapsedMs = now - started;
+    const p: RunProgress = { runId, mode: spec.mode, done: processed, counts: runs.counts(runId), rate: now > t0 ? ((processed - n0) * 1000) / (now - t0) : 0, elapsedMs, finished };
+    if (fraction !== undefined) {
+      p.fraction = finished ? 1 : fraction;
+      if (fraction > 0.01 && !finished) p.etaMs = (elapsedMs * (1 - fraction)) / fraction;
+    }
+    spec.onProgress(p);
   };
 
   const prepare = async (record: SourceRecord, seq: number): Promise<Prepared> => {
@@ -175,6 +186,9 @@ export async function executeRun(db: Db, spec: RunSpec): Promise<RunReport> {
     subject: p.message?.subject ?? p.item?.subject, itemDate: p.item?.date, unmapped: p.route?.unmapped ?? false,
   });
 
+  /** Delivered by this very record before a crash (its outcome was not recorded yet): it counts as imported, not duplicate. */
+  const deliveredBefore = (st: { runId: number; seq: number }, p: Prepared) => st.runId === runId && st.seq === p.seq;
+
   const keyOf = (p: Prepared, t: DeliveryTarget): LedgerKey => ({ destination: dest.key, mailbox: t.mailbox, messageId: p.message!.messageId });
 
   /** Status once every target is settled: any new copy → imported/partial; all copies already there → duplicate. */
@@ -196,7 +210,7 @@ export async function executeRun(db: Db, spec: RunSpec): Promise<RunReport> {
       let newCopies = 0;
       for (const t of p.route!.targets) {
         const st = ledger.state(keyOf(p, t));
-        if (st?.state === 'delivered') { if (st.runId === runId) newCopies++; continue; }
+        if (st?.state === 'delivered') { if (deliveredBefore(st, p)) newCopies++; continue; }
         newCopies++;
         if (spec.mode === 'import' && dest.transactional) {
           const d = dest.deliverSync(p.message!, t);
@@ -226,7 +240,7 @@ export async function executeRun(db: Db, spec: RunSpec): Promise<RunReport> {
       for (const t of p.route!.targets) {
         const key = keyOf(p, t);
         const st = ledger.state(key);
-        if (st?.state === 'delivered') { if (st.runId === runId) newCopies++; continue; }
+        if (st?.state === 'delivered') { if (deliveredBefore(st, p)) newCopies++; continue; }
         ledger.markPending(key, t.folder, runId, p.seq);
         try {
           const d = await remote!.deliver(p.message!, t, spec.signal);
@@ -252,6 +266,7 @@ export async function executeRun(db: Db, spec: RunSpec): Promise<RunReport> {
     const iterator = spec.source.read(spec.settings, {
       ...(spec.signal ? { signal: spec.signal } : {}),
       notice: (m) => runs.addNotice(runId, m),
+      progress: (f) => { fraction = Math.max(0, Math.min(1, f)); },
     });
     try {
       for (;;) {

@@ -45,6 +45,8 @@ export interface ReadContext {
   signal?: AbortSignal;
   /** Non-fatal notes for the run log (an ambiguous date order, a skipped folder). */
   notice?(message: string): void;
+  /** How far through the export the source is, 0..1 (bytes read / total bytes), for progress bars. */
+  progress?(fraction: number): void;
 }
 
 export interface Source {

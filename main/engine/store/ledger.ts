@@ -26,8 +26,8 @@ export class Ledger {
   private readonly remove;
 
   constructor(private readonly db: Db) {
-    this.stateOf = db.prepare<[string, string, string], { state: 'pending' | 'delivered'; remote_id: string | null; run_id: number }>(
-      'SELECT state, remote_id, run_id FROM deliveries WHERE destination = ? AND mailbox = ? AND message_id = ?');
+    this.stateOf = db.prepare<[string, string, string], { state: 'pending' | 'delivered'; remote_id: string | null; run_id: number; seq: number }>(
+      'SELECT state, remote_id, run_id, seq FROM deliveries WHERE destination = ? AND mailbox = ? AND message_id = ?');
     this.upsertPending = db.prepare(`INSERT INTO deliveries (destination, mailbox, message_id, folder, state, run_id, seq, at)
       VALUES (?, ?, ?, ?, 'pending', ?, ?, ?) ON CONFLICT DO NOTHING`);
     this.upsertDelivered = db.prepare(`INSERT INTO deliveries (destination, mailbox, message_id, folder, state, remote_id, correlation_id, run_id, seq, at)
@@ -38,9 +38,9 @@ export class Ledger {
     this.remove = db.prepare(`DELETE FROM deliveries WHERE destination = ? AND mailbox = ? AND message_id = ? AND state = 'pending'`);
   }
 
-  state(k: LedgerKey): { state: 'pending' | 'delivered'; remoteId: string | null; runId: number } | undefined {
+  state(k: LedgerKey): { state: 'pending' | 'delivered'; remoteId: string | null; runId: number; seq: number } | undefined {
     const r = this.stateOf.get(k.destination, k.mailbox, k.messageId);
-    return r && { state: r.state, remoteId: r.remote_id, runId: r.run_id };
+    return r && { state: r.state, remoteId: r.remote_id, runId: r.run_id, seq: r.seq };
   }
 
   isDelivered(k: LedgerKey): boolean {

@@ -1,0 +1,30 @@
+/**
+ * Builds a destination from its saved configuration (never holding secrets: those come from the
+ * secret store when the destination signs in).
+ */
+import type { Db } from '../store/db';
+import { configError } from '../errors';
+import type { Destination } from './types';
+import { ArchiveDestination } from './archive/archive-destination';
+
+export type DestinationConfig = { kind: 'archive' } | ({ kind: string } & Record<string, unknown>);
+
+export interface DestinationContext {
+  db: Db;
+}
+
+type Factory = (config: DestinationConfig, ctx: DestinationContext) => Destination;
+
+const factories = new Map<string, Factory>([
+  ['archive', (_c, ctx) => new ArchiveDestination(ctx.db)],
+]);
+
+export function destinationKinds(): string[] {
+  return [...factories.keys()];
+}
+
+export function createDestination(config: DestinationConfig, ctx: DestinationContext): Destination {
+  const f = factories.get(config.kind);
+  if (!f) throw configError(`unknown destination "${config.kind}"; known: ${destinationKinds().join(', ')}`);
+  return f(config, ctx);
+}

@@ -1,0 +1,92 @@
+/**
+ * The engine's front door: what the command line and the desktop app's IPC handlers call.
+ * Plain Node (no electron), one instance per data folder.
+ */
+import path from 'node:path';
+import { type Db, openStore } from './store/db';
+import { RunStore } from './store/runs';
+import { Ledger } from './store/ledger';
+import { getSource } from './sources/registry';
+import type { SourceSettings } from './sources/types';
+import { type DestinationConfig, createDestination } from './destinations/registry';
+import { type RunProgress, type RunReport, executeRun, report } from './runs/run';
+import type { ConvertOptions } from './convert/convert';
+import type { Router } from './routing/types';
+import { configError } from './errors';
+
+export interface ImportRequest {
+  kind: string;
+  /** Source settings; `path` is the export. */
+  settings: SourceSettings;
+  mode: 'import' | 'preview';
+  destination?: DestinationConfig;
+  convert?: ConvertOptions;
+  folder?: string;
+  router?: Router;
+  connectorId?: number | null;
+  /** Start a new run even when an unfinished run of the same input could be resumed. */
+  newRun?: boolean;
+  signal?: AbortSignal;
+  onProgress?: (p: RunProgress) => void;
+  batchSize?: number;
+}
+
+export class Engine {
+  readonly runs: RunStore;
+  readonly ledger: Ledger;
+
+  private constructor(readonly db: Db, readonly dataDir: string) {
+    this.runs = new RunStore(db);
+    this.ledger = new Ledger(db);
+    this.runs.markInterrupted();
+  }
+
+  static open(dataDir: string): Engine {
+    return new Engine(openStore(dataDir), dataDir);
+  }
+
+  /** Imports (or previews) an export. An interrupted or cancelled import of the same input resumes. */
+  async run(req: ImportRequest): Promise<RunReport> {
+    const source = getSource(req.kind);
+    const settings = { ...req.settings, path: path.resolve(req.settings.path) };
+    const destConfig = req.destination ?? { kind: 'archive' };
+    const destination = createDestination(destConfig, { db: this.db });
+    const resumable = req.mode === 'import' && !req.newRun
+      ? this.runs.findResumable(req.kind, settings.path, destination.key) : undefined;
+    return executeRun(this.db, {
+      kind: req.kind, source, settings, mode: req.mode, destination, destinationConfig: destConfig,
+      ...(req.router ? { router: req.router } : {}),
+      ...(req.convert ? { convert: req.convert } : {}),
+      ...(req.folder ? { folder: req.folder } : {}),
+      connectorId: req.connectorId ?? null,
+      ...(resumable ? { resumeRunId: resumable.id } : {}),
+      ...(req.signal ? { signal: req.signal } : {}),
+      ...(req.onProgress ? { onProgress: req.onProgress } : {}),
+      ...(req.batchSize ? { batchSize: req.batchSize } : {}),
+    });
+  }
+
+  /** Continues an interrupted, cancelled or failed run with the settings it was started with. */
+  async resume(runId: number, hooks: Pick<ImportRequest, 'signal' | 'onProgress' | 'router'> = {}): Promise<RunReport> {
+    const prev = this.runs.get(runId);
+    if (!prev) throw configError(`run ${runId} does not exist`);
+    const o = prev.options as { settings: SourceSettings; convert?: ConvertOptions; folder?: string; destinationConfig?: DestinationConfig };
+    const destConfig = o.destinationConfig ?? { kind: 'archive' };
+    return executeRun(this.db, {
+      kind: prev.kind, source: getSource(prev.kind), settings: o.settings, mode: prev.mode,
+      destination: createDestination(destConfig, { db: this.db }), destinationConfig: destConfig,
+      ...(o.convert ? { convert: o.convert } : {}), ...(o.folder ? { folder: o.folder } : {}),
+      ...(hooks.router ? { router: hooks.router } : {}),
+      connectorId: prev.connectorId, resumeRunId: runId,
+      ...(hooks.signal ? { signal: hooks.signal } : {}), ...(hooks.onProgress ? { onProgress: hooks.onProgress } : {}),
+    });
+  }
+
+  report(runId: number): RunReport {
+    return report(this.runs, runId);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}
