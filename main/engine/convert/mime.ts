@@ -38,7 +38,14 @@ export interface MimeInput {
   attachments: MimeAttachment[];
 }
 
+const PLAIN_SHORT = /^[\x20-\x7e]{0,70}$/;
+
 function header(key: string, value: unknown): string {
+  // Fast path for short printable-ASCII unstructured values (most X-Ferry headers): nothing to encode or fold.
+  // Words that look like encoded-words ("=?") still go through the encoder, which escapes them.
+  if (typeof value === 'string' && PLAIN_SHORT.test(value) && !value.includes('=?') && key.startsWith('X-')) {
+    return `${key}: ${value}${CRLF}`;
+  }
   const encoded = headerEncoder.encodeHeaderValue(key, value as string);
   return mimeFuncs.foldLines(`${key}: ${encoded}`, 76) + CRLF;
 }

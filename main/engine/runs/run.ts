@@ -223,11 +223,15 @@ export async function executeRun(db: Db, spec: RunSpec): Promise<RunReport> {
 
   let stopError: FerryError | undefined;
   let status: RunStatus = 'completed';
+  // A remote send must not be forgotten by a power cut after it happened: its pending mark is synced
+  // (FULL). Local batches need no fsync per commit: a power cut rolls a batch back whole, message and
+  // outcome together, and the resume redoes it.
+  db.pragma(`synchronous = ${spec.mode === 'import' && !dest.transactional ? 'FULL' : 'NORMAL'}`);
   await dest.open();
   try {
     if (spec.mode === 'import' && !dest.transactional) await verifyPending(dest, ledger, spec.signal);
 
-    const batchSize = spec.batchSize ?? 500;
+    const batchSize = spec.batchSize ?? 2000;
     let batch: Prepared[] = [];
     const flush = () => { if (batch.length) { commitBatch(batch); processed += batch.length; batch = []; emit(false); } };
     const pool = new Set<Promise<void>>();
