@@ -54,6 +54,8 @@ export async function* streamJson(input: Readable, opts: StreamJsonOptions): Asy
       try {
         parser.write(chunk);
       } catch (err) {
+        // Values completed earlier in this same chunk were parsed before the error: hand them out first.
+        while (ready.length) yield ready.shift()!;
         throw dataError(`${opts.describe}: not valid JSON near byte ${offset} (${(err as Error).message})`, err);
       }
       offset += chunk.length;
