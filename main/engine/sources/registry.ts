@@ -4,8 +4,11 @@
  */
 import type { Source } from './types';
 import { configError } from '../errors';
+import { emlSource } from './eml';
+import { mboxSource } from './mbox';
 
 const sources: Source[] = [
+  emlSource, mboxSource,
 ];
 
 export function allSources(): readonly Source[] {
