@@ -4,10 +4,12 @@
  */
 import type { Source } from './types';
 import { configError } from '../errors';
+import { twitterArchiveSource } from './twitter-archive';
 import { emlSource } from './eml';
 import { mboxSource } from './mbox';
 
 const sources: Source[] = [
+  twitterArchiveSource,
   emlSource, mboxSource,
 ];
 
