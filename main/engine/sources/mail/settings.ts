@@ -19,5 +19,5 @@ export function maxMessageBytes(settings: SourceSettings): number {
 
 export function sizeText(n: number): string {
   if (n >= 1024 * 1024) return `${(n / 1024 / 1024).toFixed(1)} MB`;
-  return n >= 1024 ? `${Math.ceil(n / 1024)} KB` : `${n} bytes`;
+  return n >= 1024 ? `${(n / 1024).toFixed(n < 10 * 1024 ? 1 : 0)} KB` : `${n} bytes`;
 }
