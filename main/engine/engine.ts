@@ -13,6 +13,7 @@ import { type RunProgress, type RunReport, executeRun, report } from './runs/run
 import type { ConvertOptions } from './convert/convert';
 import type { Router } from './routing/types';
 import { configError } from './errors';
+import { KeychainSecretStore, type SecretStore } from './secrets/secret-store';
 
 export interface ImportRequest {
   kind: string;
@@ -35,14 +36,14 @@ export class Engine {
   readonly runs: RunStore;
   readonly ledger: Ledger;
 
-  private constructor(readonly db: Db, readonly dataDir: string) {
+  private constructor(readonly db: Db, readonly dataDir: string, readonly secrets: SecretStore) {
     this.runs = new RunStore(db);
     this.ledger = new Ledger(db);
     this.runs.markInterrupted();
   }
 
-  static open(dataDir: string): Engine {
-    return new Engine(openStore(dataDir), dataDir);
+  static open(dataDir: string, secrets: SecretStore = new KeychainSecretStore()): Engine {
+    return new Engine(openStore(dataDir), dataDir, secrets);
   }
 
   /** Imports (or previews) an export. An interrupted or cancelled import of the same input resumes. */
@@ -50,7 +51,7 @@ export class Engine {
     const source = getSource(req.kind);
     const settings = { ...req.settings, path: path.resolve(req.settings.path) };
     const destConfig = req.destination ?? { kind: 'archive' };
-    const destination = createDestination(destConfig, { db: this.db });
+    const destination = createDestination(destConfig, { db: this.db, secrets: this.secrets });
     const resumable = req.mode === 'import' && !req.newRun
       ? this.runs.findResumable(req.kind, settings.path, destination.key) : undefined;
     return executeRun(this.db, {
@@ -74,7 +75,7 @@ export class Engine {
     const destConfig = o.destinationConfig ?? { kind: 'archive' };
     return executeRun(this.db, {
       kind: prev.kind, source: getSource(prev.kind), settings: o.settings, mode: prev.mode,
-      destination: createDestination(destConfig, { db: this.db }), destinationConfig: destConfig,
+      destination: createDestination(destConfig, { db: this.db, secrets: this.secrets }), destinationConfig: destConfig,
       ...(o.convert ? { convert: o.convert } : {}), ...(o.folder ? { folder: o.folder } : {}),
       ...(hooks.router ? { router: hooks.router } : {}),
       connectorId: prev.connectorId, resumeRunId: runId,

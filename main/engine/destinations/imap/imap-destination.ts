@@ -1,0 +1,219 @@
+/**
+ * Any IMAP server (Gmail/Google Workspace, Dovecot, other archives): each message is APPENDed with
+ * the item's date as the internal date, flagged \Seen, into the folder per source (created when
+ * missing). A send interrupted by a dropped connection is looked up by Message-ID before it is sent
+ * again, so nothing is ever stored twice.
+ */
+import { ImapFlow } from 'imapflow';
+import type { ConvertedMessage } from '../../convert/convert';
+import { FerryError, classify } from '../../errors';
+import type { SecretStore } from '../../secrets/secret-store';
+import { requireSecret } from '../../secrets/secret-store';
+import type { Delivered, DeliveryTarget, RemoteDestination } from '../types';
+
+export interface ImapSettings {
+  kind: 'imap';
+  host: string;
+  port: number;
+  /** `tls`: implicit TLS (993); `starttls`: upgrade on 143; `none`: plain text (loopback/testing only). */
+  security: 'tls' | 'starttls' | 'none';
+  /**
+   * `per-mailbox`: log in as each mailbox with its own password (keychain entry `imap:<host>:<mailbox>`);
+   * `master`: log in as any mailbox with one admin credential (Dovecot master users: `mailbox*admin`).
+   */
+  auth: 'per-mailbox' | 'master';
+  masterUser?: string;
+  masterSeparator?: string;
+  /** Mailboxes written in parallel (one connection each). */
+  concurrency?: number;
+  /** Extra CA certificate (PEM) to trust, for servers with a private CA. */
+  ca?: string;
+  timeoutMs?: number;
+}
+
+export const imapSecretRef = (s: Pick<ImapSettings, 'host' | 'auth' | 'masterUser'>, mailbox: string) =>
+  s.auth === 'master' ? `imap:${s.host}:master:${s.masterUser ?? ''}` : `imap:${s.host}:${mailbox.toLowerCase()}`;
+
+interface Conn {
+  client: ImapFlow;
+  folders: Set<string>;
+  /** One command sequence at a time per mailbox. */
+  queue: Promise<unknown>;
+}
+
+const TRANSIENT_CODES = new Set(['NoConnection', 'EConnectionClosed', 'CONNECT_TIMEOUT', 'GREETING_TIMEOUT', 'UPGRADE_TIMEOUT', 'ETIMEOUT', 'ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETHROTTLE']);
+
+export class ImapDestination implements RemoteDestination {
+  readonly kind = 'imap';
+  readonly transactional = false as const;
+  readonly key: string;
+  readonly label: string;
+  readonly concurrency: number;
+  private readonly conns = new Map<string, Promise<Conn>>();
+
+  constructor(private readonly settings: ImapSettings, private readonly secrets: SecretStore) {
+    if (!settings.host) throw new FerryError('config', 'the IMAP destination needs a host');
+    if (settings.auth === 'master' && !settings.masterUser) throw new FerryError('config', 'IMAP master-user login needs the master user name');
+    this.key = `imap:${settings.host}:${settings.port}`;
+    this.label = `IMAP ${settings.host}:${settings.port}`;
+    this.concurrency = Math.max(1, settings.concurrency ?? 4);
+  }
+
+  async open(): Promise<void> {}
+
+  async close(): Promise<void> {
+    const all = [...this.conns.values()];
+    this.conns.clear();
+    await Promise.all(all.map(async (p) => { try { await (await p).client.logout(); } catch { /* already closed */ } }));
+  }
+
+  private loginFor(mailbox: string): string {
+    return this.settings.auth === 'master' ? `${mailbox}${this.settings.masterSeparator ?? '*'}${this.settings.masterUser}` : mailbox;
+  }
+
+  private classifyImap(err: unknown, mailbox: string): FerryError {
+    if (err instanceof FerryError) return err;
+    const e = err as { code?: string; authenticationFailed?: boolean; serverResponseCode?: string; responseText?: string; message?: string };
+    const where = `IMAP ${this.settings.host}:${this.settings.port}, mailbox ${mailbox}`;
+    if (e.authenticationFailed) {
+      return new FerryError('auth', `${where}: the server refused the login as ${this.loginFor(mailbox)}; check the password stored in the keychain entry "${imapSecretRef(this.settings, mailbox)}"`);
+    }
+    if (e.serverResponseCode === 'OVERQUOTA') return new FerryError('transient', `${where}: the mailbox is over its quota (${e.responseText ?? 'OVERQUOTA'})`);
+    if (e.serverResponseCode === 'TOOBIG' || /too (big|large)/i.test(e.responseText ?? '')) return new FerryError('data', `${where}: the server refused the message as too large (${e.responseText ?? ''})`);
+    if ((e.code && TRANSIENT_CODES.has(e.code)) || classify(err).errorClass === 'transient') {
+      return new FerryError('transient', `${where}: connection problem (${e.code ?? e.message ?? 'unknown'})`, { cause: err });
+    }
+    if (e.responseText) return new FerryError('data', `${where}: the server answered "${e.responseText}"`);
+    return classify(err);
+  }
+
+  private connect(mailbox: string): Promise<Conn> {
+    const key = mailbox.toLowerCase();
+    let p = this.conns.get(key);
+    if (!p) {
+      p = (async () => {
+        const pass = await requireSecret(this.secrets, imapSecretRef(this.settings, mailbox),
+          this.settings.auth === 'master' ? `The IMAP master password for ${this.settings.masterUser}` : `The IMAP password for ${mailbox}`);
+        const client = new ImapFlow({
+          host: this.settings.host, port: this.settings.port, secure: this.settings.security === 'tls',
+          doSTARTTLS: this.settings.security === 'starttls' ? true : this.settings.security === 'none' ? false : undefined,
+          auth: { user: this.loginFor(mailbox), pass }, logger: false,
+          connectionTimeout: this.settings.timeoutMs ?? 30_000, greetingTimeout: this.settings.timeoutMs ?? 30_000,
+          socketTimeout: Math.max(60_000, this.settings.timeoutMs ?? 0),
+          ...(this.settings.ca ? { tls: { ca: this.settings.ca } } : {}),
+        });
+        client.on('error', () => { this.conns.delete(key); });
+        client.on('close', () => { this.conns.delete(key); });
+        await client.connect();
+        return { client, folders: new Set<string>(), queue: Promise.resolve() };
+      })();
+      p.catch(() => this.conns.delete(key));
+      this.conns.set(key, p);
+    }
+    return p;
+  }
+
+  /** Runs `fn` on the mailbox's connection, one at a time, with errors classified. */
+  async withConn<T>(mailbox: string, fn: (c: Conn) => Promise<T>): Promise<T> {
+    let conn: Conn;
+    try {
+      conn = await this.connect(mailbox);
+    } catch (err) {
+      throw this.classifyImap(err, mailbox);
+    }
+    const run = conn.queue.then(() => fn(conn));
+    conn.queue = run.catch(() => undefined);
+    try {
+      return await run;
+    } catch (err) {
+      const e = this.classifyImap(err, mailbox);
+      if (e.errorClass === 'transient') {
+        this.conns.delete(mailbox.toLowerCase());
+        conn.client.close();
+      }
+      throw e;
+    }
+  }
+
+  private async ensureFolder(c: Conn, folder: string): Promise<void> {
+    if (c.folders.has(folder) || folder.toUpperCase() === 'INBOX') return;
+    await c.client.mailboxCreate(folder);
+    c.folders.add(folder);
+  }
+
+  private async lookup(c: Conn, messageId: string, folder: string): Promise<Delivered | null> {
+    let lock;
+    try {
+      lock = await c.client.getMailboxLock(folder);
+    } catch (err) {
+      if ((err as { mailboxMissing?: boolean }).mailboxMissing || /nonexistent|doesn't exist|not exist/i.test((err as { responseText?: string }).responseText ?? '')) return null;
+      throw err;
+    }
+    try {
+      const uids = await c.client.search({ header: { 'message-id': messageId } }, { uid: true });
+      if (!uids || !uids.length) return null;
+      const status = c.client.mailbox;
+      const validity = status && typeof status === 'object' ? String(status.uidValidity) : '';
+      return { remoteId: `${validity}:${uids[0]}` };
+    } finally {
+      lock.release();
+    }
+  }
+
+  async find(messageId: string, target: DeliveryTarget): Promise<Delivered | null> {
+    return this.withConn(target.mailbox, (c) => this.lookup(c, messageId, target.folder));
+  }
+
+  async deliver(message: ConvertedMessage, target: DeliveryTarget, signal?: AbortSignal): Promise<Delivered> {
+    if (!target.mailbox) throw new FerryError('config', 'an IMAP destination needs a mailbox for every item: set a mapping or a catch-all mailbox');
+    let lastError: FerryError | undefined;
+    for (let attempt = 0; attempt < 4; attempt++) {
+      if (signal?.aborted) throw new FerryError('transient', 'cancelled');
+      try {
+        return await this.withConn(target.mailbox, async (c) => {
+          // After a dropped connection the APPEND may have landed: look before sending again.
+          if (attempt > 0) {
+            const found = await this.lookup(c, message.messageId, target.folder);
+            if (found) return found;
+          }
+          await this.ensureFolder(c, target.folder);
+          const res = await c.client.append(target.folder, message.mime, ['\\Seen'], message.date);
+          if (!res) throw new FerryError('data', `IMAP ${this.settings.host}: the server did not accept the message into ${target.folder}`);
+          return { remoteId: res.uid !== undefined ? `${res.uidValidity ?? ''}:${res.uid}` : `appended:${res.destination}` };
+        });
+      } catch (err) {
+        lastError = err instanceof FerryError ? err : this.classifyImap(err, target.mailbox);
+        if (lastError.errorClass !== 'transient') throw lastError;
+        await new Promise((r) => setTimeout(r, 200 * 2 ** attempt + Math.random() * 100));
+      }
+    }
+    throw lastError!;
+  }
+}
+
+export interface ConnectionCheck {
+  check: string;
+  ok: boolean;
+  message: string;
+}
+
+/** `ferry destination test` for IMAP: log in as each mailbox and check what delivery needs. */
+export async function testImapConnection(settings: ImapSettings, secrets: SecretStore, mailboxes: string[]): Promise<ConnectionCheck[]> {
+  const dest = new ImapDestination(settings, secrets);
+  const out: ConnectionCheck[] = [];
+  try {
+    for (const mailbox of mailboxes) {
+      try {
+        const caps = await dest.withConn(mailbox, async (c) => c.client.capabilities);
+        out.push({ check: `login ${mailbox}`, ok: true, message: `signed in to ${settings.host} as ${mailbox}` });
+        out.push({ check: `UIDPLUS ${mailbox}`, ok: caps.has('UIDPLUS'), message: caps.has('UIDPLUS')
+          ? 'the server reports the id of each appended message' : 'the server does not report appended message ids (UIDPLUS); delivery works, ids are not recorded' });
+      } catch (err) {
+        out.push({ check: `login ${mailbox}`, ok: false, message: classify(err).message });
+      }
+    }
+  } finally {
+    await dest.close();
+  }
+  return out;
+}
