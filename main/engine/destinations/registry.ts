@@ -7,21 +7,21 @@ import { configError } from '../errors';
 import type { Destination } from './types';
 import { ArchiveDestination } from './archive/archive-destination';
 import { ImapDestination, type ImapSettings } from './imap/imap-destination';
-import type { SecretStore } from '../secrets/secret-store';
+import { KeychainSecretStore, type SecretStore } from '../secrets/secret-store';
 
 export type DestinationConfig = { kind: 'archive' } | ({ kind: string } & Record<string, unknown>);
 
 export interface DestinationContext {
   db: Db;
-  /** Where destinations read their credentials: the OS keychain. */
-  secrets: SecretStore;
+  /** Where destinations read their credentials (default: the OS keychain). */
+  secrets?: SecretStore;
 }
 
 type Factory = (config: DestinationConfig, ctx: DestinationContext) => Destination;
 
 const factories = new Map<string, Factory>([
   ['archive', (_c, ctx) => new ArchiveDestination(ctx.db)],
-  ['imap', (c, ctx) => new ImapDestination(c as unknown as ImapSettings, ctx.secrets)],
+  ['imap', (c, ctx) => new ImapDestination(c as unknown as ImapSettings, ctx.secrets ?? new KeychainSecretStore())],
 ]);
 
 export function destinationKinds(): string[] {
