@@ -7,9 +7,11 @@ import { configError } from '../errors';
 import { twitterArchiveSource } from './twitter-archive';
 import { emlSource } from './eml';
 import { mboxSource } from './mbox';
+import { whatsappChatSource } from './whatsapp-chat';
 import { telegramExportSource } from './telegram-export';
 
 const sources: Source[] = [
+  whatsappChatSource,
   twitterArchiveSource,
   telegramExportSource,
   emlSource, mboxSource,
