@@ -178,7 +178,7 @@ describe('twitter-archive: the synthetic archive (folder)', () => {
     expect(sent.date?.toISOString()).toBe('2024-05-03T09:10:00.000Z');
     expect(sent.subject).toBe(`DM with ${ANN_ID}: Here is the brochure https://fabrikam.example/brochure https://t.co/DmPic00001`);
     expect(sent.text).toContain('Reaction: like by user 3300000001 at 2024-05-03 09:12:00 UTC');
-    expect(sent.meta.Reactions).toBe('like:3300000001');
+    expect(sent.meta).toMatchObject({ Reactions: 'like:3300000001', 'Dm-Id': '1790000000000000103', 'Sender-Id': '2244000001', 'Recipient-Id': ANN_ID });
     expect(sent.attachments.map((a) => a.filename)).toEqual(['1790000000000000103-DmPic1.png']);
     expect(bytes.get('1790000000000000103-DmPic1.png')!.equals(
       fs.readFileSync(path.join(SYNTH, 'data', 'direct_messages_media', '1790000000000000103-DmPic1.png')))).toBe(true);
@@ -211,6 +211,14 @@ describe('twitter-archive: the synthetic archive (folder)', () => {
     // Ids are stable: a second read gives the same ones.
     const again = await readAll({ path: SYNTH });
     expect(again.items.map((i) => i.id)).toEqual(items.map((i) => i.id));
+  });
+
+  it('reports progress from 0 to 1, never going back', async () => {
+    const seen: number[] = [];
+    for await (const r of source.read({ path: SYNTH }, { progress: (f) => seen.push(f) })) void r;
+    expect(seen.length).toBeGreaterThan(3);
+    expect(seen.every((f, i) => f >= 0 && f <= 1 && (i === 0 || f >= seen[i - 1]!))).toBe(true);
+    expect(seen[seen.length - 1]).toBe(1);
   });
 
   it('every item validates and converts to a message whose headers parse back', async () => {

@@ -225,7 +225,7 @@ export async function* readDmFile(file: DmFile, fileIndex: number, ctx: DmContex
       });
       for (const r of reactions) footer.push(`Reaction: ${r.line}`);
       for (const u of missing) footer.push(`Media not in the archive: ${u}`);
-      meta['Message-Id-In-Archive'] = msgId.id!;
+      meta['Dm-Id'] = msgId.id!;
       if (reactions.length) meta.Reactions = reactions.map((r) => r.short).join(' ');
       if (missing.length) meta['Missing-Media'] = missing.join(' ');
       if (!file.group && recipients[0]) meta['Recipient-Id'] = recipients[0];
