@@ -166,14 +166,12 @@ export async function executeRun(db: Db, spec: RunSpec): Promise<RunReport> {
     const invalid = validateItem(item);
     if (invalid) return { seq, origin, item, failure: invalid };
     const route = router.route(item, folder);
-    if (route.refusal) return { seq, origin, item, route, failure: route.refusal };
-    if (!route.targets.length) {
-      const ids = route.unmappedIdentities.map((i) => i.id).join(', ');
-      return { seq, origin, item, route, failure: `item ${item.id} (${origin}): unmapped — no participant (${ids}) maps to a mailbox and no catch-all mailbox is set; kept in the unmapped queue` };
-    }
+    const unrouted = route.refusal ?? (route.targets.length ? undefined
+      : `item ${item.id} (${origin}): unmapped — no participant (${route.unmappedIdentities.map((i) => i.id).join(', ')}) maps to a mailbox and no catch-all mailbox is set; kept in the unmapped queue`);
     try {
+      // Refused and unmapped items are converted too: the unmapped queue (afterItem) keeps their message for a re-import.
       const message = await convertItem(item, { ...convertOpts, resolve: route.resolve });
-      return { seq, origin, item, route, message };
+      return unrouted === undefined ? { seq, origin, item, route, message } : { seq, origin, item, route, message, failure: unrouted };
     } catch (err) {
       const e = classify(err);
       if (e.errorClass !== 'data') throw e;

@@ -4,6 +4,7 @@
  */
 import type Database from 'better-sqlite3';
 import { migration001 } from './001-foundation';
+import { migration002 } from './002-mapping';
 
 export interface Migration {
   version: number;
@@ -11,7 +12,7 @@ export interface Migration {
   up(db: Database.Database): void;
 }
 
-export const migrations: Migration[] = [migration001];
+export const migrations: Migration[] = [migration001, migration002];
 
 export function schemaVersion(db: Database.Database): number {
   return db.pragma('user_version', { simple: true }) as number;

@@ -1,0 +1,279 @@
+/**
+ * The unmapped queue: items that mapped to nobody (or were refused because their sender did not
+ * map), kept per destination with the identities that failed to map, so an admin can review them
+ * offline, fix the mapping, see where they would now go, and import them again without the export.
+ */
+import type { Db } from '../store/db';
+import { nowIso } from '../store/db';
+import type { AfterItemContext } from '../runs/run';
+import type { RunMode } from '../store/runs';
+import type { IdentityKind, Item } from '../item';
+import { configError, dataError } from '../errors';
+import { type Region, cleanCell, keyFor, normalisePhone, queueKey, splitQueueKey } from './identity';
+import { type StoredItem, restoreFields, restoreItem, storeItem } from './stored-item';
+import type { MappingRouter } from './router';
+
+export type QueueStatus = 'open' | 'resolved';
+
+export interface QueueItem {
+  queueId: number;
+  destination: string;
+  messageId: string;
+  /** Source kind of the run that queued it. */
+  kind: string;
+  source: string;
+  itemId: string;
+  subject: string | null;
+  date: string | null;
+  folder: string;
+  reason: 'unmapped' | 'refused';
+  detail: string | null;
+  status: QueueStatus;
+  runId: number;
+  lastRunId: number;
+  resolvedRunId: number | null;
+  queuedAt: string;
+  identities: QueueIdentity[];
+}
+
+export interface QueueIdentity {
+  key: string;
+  kind: IdentityKind;
+  platform: string;
+  id: string;
+  name: string | null;
+  sender: boolean;
+}
+
+export interface UnmappedIdentitySummary {
+  key: string;
+  kind: IdentityKind;
+  /** For handles and user ids: the platform they belong to. */
+  platform: string;
+  /** As the source wrote it (one of the spellings seen). */
+  id: string;
+  name: string | null;
+  /** Open items this identity appears in (as sender or recipient). */
+  items: number;
+  firstDate: string | null;
+  lastDate: string | null;
+  sample: QueueItem;
+}
+
+export interface QueueFilter {
+  /** Only items this identity (a queue key) appears in. */
+  identity?: string;
+  destination?: string;
+  status?: QueueStatus;
+  limit?: number;
+  offset?: number;
+}
+
+/** Where a queued item would go now: the mailboxes, and which of them do not have it yet. */
+export interface QueuePreviewEntry {
+  queueId: number;
+  itemId: string;
+  source: string;
+  subject: string | null;
+  date: string | null;
+  destination: string;
+  /** The mailboxes it maps to now (each once), by participant. */
+  mailboxes: { mailbox: string; participants: string[]; via: ('mapping' | 'automatic')[] }[];
+  /** Mailboxes that would receive a new copy (the others already have it, e.g. the catch-all). */
+  newCopies: string[];
+  stillUnmapped: boolean;
+  /** Identities that still map to nobody. */
+  unmappedIdentities: string[];
+  refusal?: string;
+}
+
+interface RawItem {
+  id: number; destination: string; destination_config: string; message_id: string; kind: string; source: string;
+  source_item_id: string; folder: string; subject: string | null; item_date: string | null; reason: 'unmapped' | 'refused';
+  detail: string | null; item: string; mime: Buffer | null; pass_through: number; status: QueueStatus; run_id: number; seq: number;
+  last_run_id: number; resolved_run_id: number | null; resolved_at: string | null; queued_at: string;
+}
+
+/** What the queue needs to know about the run whose items it records. */
+export interface QueueRunContext {
+  mode: RunMode;
+  destination: string;
+  destinationConfig: Record<string, unknown>;
+  kind: string;
+  /** The run's folder per source (a catch-all copy goes to the Inbox; a re-import goes here). */
+  folder: string;
+  /** The local archive holds each message's MIME: the queue refers to it instead of keeping a second copy. */
+  archiveHoldsMime: boolean;
+  defaultRegion: Region | null;
+}
+
+const ITEM_COLUMNS = `id, destination, destination_config, message_id, kind, source, source_item_id, folder, subject, item_date,
+  reason, detail, item, pass_through, status, run_id, seq, last_run_id, resolved_run_id, resolved_at, queued_at`;
+
+export class UnmappedQueue {
+  constructor(private readonly db: Db) {}
+
+  /** The afterItem hook of a run: queues unmapped and refused items, resolves queued ones that now reached a mailbox. */
+  recorder(ctx: QueueRunContext): (c: AfterItemContext) => void {
+    if (ctx.mode !== 'import') return () => {};
+    const upsert = this.db.prepare<unknown[], { id: number }>(`INSERT INTO unmapped_items
+      (destination, destination_config, message_id, kind, source, source_item_id, folder, subject, item_date, reason, detail,
+       item, mime, pass_through, status, run_id, seq, last_run_id, queued_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?, ?)
+      ON CONFLICT (destination, message_id) DO UPDATE SET reason = excluded.reason, detail = excluded.detail,
+        status = 'open', last_run_id = excluded.last_run_id, resolved_run_id = NULL, resolved_at = NULL
+      RETURNING id`);
+    const inArchive = this.db.prepare<[string], { one: number }>('SELECT 1 AS one FROM messages WHERE message_id = ?');
+    const clearIds = this.db.prepare('DELETE FROM unmapped_identities WHERE item = ?');
+    const addId = this.db.prepare('INSERT OR IGNORE INTO unmapped_identities (item, key, kind, platform, id, name, sender) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    const resolve = this.db.prepare(`UPDATE unmapped_items SET status = 'resolved', resolved_run_id = ?, resolved_at = ?, last_run_id = ?
+      WHERE destination = ? AND message_id = ? AND status = 'open'`);
+    const destConfig = JSON.stringify(ctx.destinationConfig);
+
+    return (c) => {
+      const { item, route, message } = c;
+      if (route.unmapped || route.refusal) {
+        const keepMime = !(ctx.archiveHoldsMime && inArchive.get(message.messageId));
+        const row = upsert.get(ctx.destination, destConfig, message.messageId, ctx.kind, item.source, item.id, ctx.folder,
+          message.subject, item.date?.toISOString() ?? null, route.refusal ? 'refused' : 'unmapped', route.refusal ?? null,
+          JSON.stringify(storeItem(item, message.omitted)), keepMime ? message.mime : null, item.mime ? 1 : 0,
+          c.runId, c.seq, c.runId, nowIso())!;
+        clearIds.run(row.id);
+        for (const p of route.unmappedIdentities) {
+          addId.run(row.id, queueKey(p, ctx.defaultRegion), p.kind, p.platform, p.id, p.name ?? null, p === item.from ? 1 : 0);
+        }
+      } else if (c.status !== 'failed') {
+        resolve.run(c.runId, nowIso(), c.runId, ctx.destination, message.messageId);
+      }
+    };
+  }
+
+  counts(destination?: string): { open: number; resolved: number } {
+    const rows = this.db.prepare<[string | null, string | null], { status: QueueStatus; n: number }>(
+      'SELECT status, COUNT(*) AS n FROM unmapped_items WHERE (? IS NULL OR destination = ?) GROUP BY status').all(destination ?? null, destination ?? null);
+    return { open: rows.find((r) => r.status === 'open')?.n ?? 0, resolved: rows.find((r) => r.status === 'resolved')?.n ?? 0 };
+  }
+
+  /** Identities that failed to map, with how many open items each appears in and a sample item. */
+  identities(f: Omit<QueueFilter, 'identity' | 'status'> = {}): UnmappedIdentitySummary[] {
+    const rows = this.db.prepare<[string | null, string | null, number, number], {
+      key: string; kind: IdentityKind; platform: string; id: string; name: string | null; items: number; first: string | null; last: string | null; sample: number;
+    }>(`SELECT i.key, MIN(i.kind) AS kind, MIN(i.platform) AS platform, MIN(i.id) AS id, MAX(i.name) AS name, COUNT(*) AS items,
+        MIN(u.item_date) AS first, MAX(u.item_date) AS last, MIN(u.id) AS sample
+      FROM unmapped_identities i JOIN unmapped_items u ON u.id = i.item
+      WHERE u.status = 'open' AND (? IS NULL OR u.destination = ?)
+      GROUP BY i.key ORDER BY items DESC, i.key LIMIT ? OFFSET ?`).all(f.destination ?? null, f.destination ?? null, f.limit ?? -1, f.offset ?? 0);
+    return rows.map((r) => ({
+      key: r.key, kind: r.kind, platform: r.platform, id: r.id, name: r.name, items: r.items, firstDate: r.first, lastDate: r.last,
+      sample: this.get(r.sample)!,
+    }));
+  }
+
+  /** Queued items, oldest first; with `identity`, only the items that identity appears in. */
+  items(f: QueueFilter = {}): QueueItem[] {
+    const where = ['u.status = ?'];
+    const args: (string | number)[] = [f.status ?? 'open'];
+    if (f.destination) { where.push('u.destination = ?'); args.push(f.destination); }
+    if (f.identity) { where.push('u.id IN (SELECT item FROM unmapped_identities WHERE key = ?)'); args.push(f.identity); }
+    args.push(f.limit ?? -1, f.offset ?? 0);
+    const rows = this.db.prepare<(string | number)[], RawItem>(`SELECT ${ITEM_COLUMNS} FROM unmapped_items u WHERE ${where.join(' AND ')}
+      ORDER BY u.item_date, u.id LIMIT ? OFFSET ?`).all(...args);
+    return rows.map((r) => this.toItem(r));
+  }
+
+  get(queueId: number): QueueItem | undefined {
+    const r = this.db.prepare<[number], RawItem>(`SELECT ${ITEM_COLUMNS} FROM unmapped_items WHERE id = ?`).get(queueId);
+    return r && this.toItem(r);
+  }
+
+  /** The queue keys an admin's text may mean: a key as listed, or an id as written (`+44 7911…`, `@bob`, `U123`). */
+  findIdentity(text: string, region?: Region | null): string[] {
+    const s = cleanCell(text);
+    const candidates = new Set<string>([s]);
+    if (splitQueueKey(s)) candidates.add(s);
+    const phone = normalisePhone(s, region);
+    if (phone) candidates.add(`phone:${phone.e164}`);
+    candidates.add(keyFor('email', s));
+    const platforms = this.db.prepare<[], { platform: string }>('SELECT DISTINCT platform FROM unmapped_identities').all();
+    for (const { platform } of platforms) {
+      const p = platform.toLowerCase();
+      candidates.add(`handle:${p}:${keyFor('handle', s).slice('handle:'.length)}`);
+      candidates.add(`user-id:${p}:${s}`);
+    }
+    const list = [...candidates];
+    return this.db.prepare<string[], { key: string }>(`SELECT DISTINCT key FROM unmapped_identities WHERE key IN (${list.map(() => '?').join(',')}) ORDER BY key`)
+      .all(...list).map((r) => r.key);
+  }
+
+  /** The item with its attachments recoverable from the stored message, for a re-import. */
+  restore(queueId: number): Item {
+    const r = this.db.prepare<[number], { item: string; message_id: string; mime: Buffer | null }>('SELECT item, message_id, mime FROM unmapped_items WHERE id = ?').get(queueId);
+    if (!r) throw configError(`unmapped queue item ${queueId} does not exist`);
+    const stored = JSON.parse(r.item) as StoredItem;
+    const load = () => {
+      if (r.mime) return r.mime;
+      const a = this.db.prepare<[string], { mime: Buffer }>('SELECT mime FROM messages WHERE message_id = ?').get(r.message_id);
+      if (!a) throw dataError(`unmapped item ${stored.id}: its message ${r.message_id} is no longer in the local archive`);
+      return a.mime;
+    };
+    return restoreItem(stored, load);
+  }
+
+  /** The item's fields only (no attachment contents): enough to route it. */
+  fields(queueId: number): Item {
+    const r = this.db.prepare<[number], { item: string }>('SELECT item FROM unmapped_items WHERE id = ?').get(queueId);
+    if (!r) throw configError(`unmapped queue item ${queueId} does not exist`);
+    return restoreFields(JSON.parse(r.item) as StoredItem);
+  }
+
+  /** Where open items would go with this router, and which mailboxes would get a new copy. */
+  preview(router: MappingRouter, f: Omit<QueueFilter, 'status'> = {}): QueuePreviewEntry[] {
+    const delivered = this.db.prepare<[string, string, string], { state: string }>(
+      `SELECT state FROM deliveries WHERE destination = ? AND mailbox = ? AND message_id = ?`);
+    return this.items({ ...f, status: 'open' }).map((q) => {
+      const item = this.fields(q.queueId);
+      const route = router.route(item, q.folder);
+      const boxes = new Map<string, QueuePreviewEntry['mailboxes'][number]>();
+      if (!route.unmapped) {
+        for (const p of [...(item.from ? [item.from] : []), ...item.to]) {
+          const m = router.match(p, item.date);
+          if (!m) continue;
+          const k = m.mailbox.toLowerCase();
+          const e = boxes.get(k) ?? { mailbox: m.mailbox, participants: [], via: [] };
+          if (!e.participants.includes(p.id)) e.participants.push(p.id);
+          if (!e.via.includes(m.via)) e.via.push(m.via);
+          boxes.set(k, e);
+        }
+      }
+      const newCopies = route.unmapped || route.refusal ? []
+        : route.targets.filter((t) => delivered.get(q.destination, t.mailbox, q.messageId)?.state !== 'delivered').map((t) => t.mailbox);
+      return {
+        queueId: q.queueId, itemId: q.itemId, source: q.source, subject: q.subject, date: q.date, destination: q.destination,
+        mailboxes: [...boxes.values()], newCopies, stillUnmapped: route.unmapped,
+        unmappedIdentities: route.unmappedIdentities.map((i) => queueKey(i, router.options.defaultRegion)),
+        ...(route.refusal ? { refusal: route.refusal } : {}),
+      };
+    });
+  }
+
+  /** The stored destination configuration of the queue's items for one destination. */
+  destinationConfig(destination: string): Record<string, unknown> | undefined {
+    const r = this.db.prepare<[string], { c: string }>('SELECT destination_config AS c FROM unmapped_items WHERE destination = ? ORDER BY id DESC LIMIT 1').get(destination);
+    return r && (JSON.parse(r.c) as Record<string, unknown>);
+  }
+
+  destinations(status: QueueStatus = 'open'): string[] {
+    return this.db.prepare<[string], { d: string }>('SELECT DISTINCT destination AS d FROM unmapped_items WHERE status = ? ORDER BY d').all(status).map((r) => r.d);
+  }
+
+  private toItem(r: RawItem): QueueItem {
+    const ids = this.db.prepare<[number], { key: string; kind: IdentityKind; platform: string; id: string; name: string | null; sender: number }>(
+      'SELECT key, kind, platform, id, name, sender FROM unmapped_identities WHERE item = ? ORDER BY sender DESC, key').all(r.id);
+    return {
+      queueId: r.id, destination: r.destination, messageId: r.message_id, kind: r.kind, source: r.source, itemId: r.source_item_id,
+      subject: r.subject, date: r.item_date, folder: r.folder, reason: r.reason, detail: r.detail, status: r.status, runId: r.run_id,
+      lastRunId: r.last_run_id, resolvedRunId: r.resolved_run_id, queuedAt: r.queued_at,
+      identities: ids.map((i) => ({ key: i.key, kind: i.kind, platform: i.platform, id: i.id, name: i.name, sender: i.sender === 1 })),
+    };
+  }
+}

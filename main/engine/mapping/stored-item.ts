@@ -1,0 +1,114 @@
+/**
+ * An item as the unmapped queue keeps it: its fields as JSON (attachments by name and size), and
+ * the converted message, from which a re-import recovers the attachment contents (mailparser).
+ * Pass-through messages are recovered whole from the converted form (Ferry only prepended headers).
+ */
+import { simpleParser } from 'mailparser';
+import type { Attachment, Identity, Item, Origin } from '../item';
+import { dataError } from '../errors';
+import { messageIdFor } from '../convert/message-id';
+
+export interface StoredItem {
+  source: string;
+  event: string;
+  id: string;
+  origin: Origin;
+  from?: Identity;
+  to: Identity[];
+  subject?: string;
+  date?: string;
+  text?: string;
+  html?: string;
+  attachments: { filename: string; contentType?: string; size?: number }[];
+  /** Attachments the conversion left out for the size limit: their content is not in the message. */
+  omitted: { filename: string; size: number }[];
+  replyTo?: string;
+  thread?: string[];
+  conversation?: { id: string; name?: string };
+  meta: Record<string, string>;
+  messageClass?: string;
+  passThrough: boolean;
+}
+
+export function storeItem(item: Item, omitted: { filename: string; size: number }[]): StoredItem {
+  const s: StoredItem = {
+    source: item.source, event: item.event, id: item.id, origin: item.origin, to: item.to, meta: item.meta,
+    attachments: item.attachments.map((a) => ({ filename: a.filename, ...(a.contentType ? { contentType: a.contentType } : {}), ...(a.size !== undefined ? { size: a.size } : {}) })),
+    omitted, passThrough: item.mime !== undefined,
+  };
+  if (item.from) s.from = item.from;
+  if (item.subject !== undefined) s.subject = item.subject;
+  if (item.date) s.date = item.date.toISOString();
+  if (item.text !== undefined) s.text = item.text;
+  if (item.html !== undefined) s.html = item.html;
+  if (item.replyTo !== undefined) s.replyTo = item.replyTo;
+  if (item.thread) s.thread = item.thread;
+  if (item.conversation) s.conversation = item.conversation;
+  if (item.messageClass) s.messageClass = item.messageClass;
+  return s;
+}
+
+/** The item's fields without attachment contents: enough to route it (previews). */
+export function restoreFields(s: StoredItem): Item {
+  const item: Item = {
+    source: s.source, event: s.event, id: s.id, origin: s.origin, to: s.to, meta: s.meta,
+    attachments: s.attachments.map((a) => ({ ...a, read: () => Promise.reject(dataError(`attachment ${a.filename} was not loaded`)) })),
+  };
+  if (s.from) item.from = s.from;
+  if (s.subject !== undefined) item.subject = s.subject;
+  if (s.date) item.date = new Date(s.date);
+  if (s.text !== undefined) item.text = s.text;
+  if (s.html !== undefined) item.html = s.html;
+  if (s.replyTo !== undefined) item.replyTo = s.replyTo;
+  if (s.thread) item.thread = s.thread;
+  if (s.conversation) item.conversation = s.conversation;
+  if (s.messageClass) item.messageClass = s.messageClass;
+  return item;
+}
+
+/** The original of a pass-through message: the converted form less the headers Ferry prepended. */
+export function unwrapPassThrough(mime: Buffer, source: string, itemId: string): Buffer {
+  let off = 0;
+  const next = () => {
+    const end = mime.indexOf(0x0a, off);
+    return end < 0 ? null : { text: mime.subarray(off, end).toString('latin1').replace(/\r$/, ''), after: end + 1 };
+  };
+  let l = next();
+  // A Message-ID Ferry added (the original had none) goes too: passing through again adds the same one.
+  if (l && l.text === `Message-ID: ${messageIdFor(source, itemId)}`) { off = l.after; l = next(); }
+  if (l && l.text.startsWith('X-Ferry-Message-Class: ')) { off = l.after; l = next(); }
+  if (l && l.text.startsWith('X-Ferry-Source: ')) off = l.after;
+  return mime.subarray(off);
+}
+
+/**
+ * The whole item again, attachments read lazily from the stored message. An attachment the first
+ * conversion left out (over the size limit) keeps its size, so the same limit leaves it out again;
+ * its content was never kept, and reading it fails with that reason.
+ */
+export function restoreItem(s: StoredItem, loadMime: () => Buffer): Item {
+  const item = restoreFields(s);
+  if (s.passThrough) item.mime = unwrapPassThrough(loadMime(), s.source, s.id);
+  let parsed: Promise<{ filename: string; content: Buffer }[]> | undefined;
+  const contents = () => (parsed ??= simpleParser(loadMime(), { skipHtmlToText: true, skipTextToHtml: true, skipTextLinks: true, skipImageLinks: true })
+    .then((m) => m.attachments.map((a) => ({ filename: a.filename ?? '', content: a.content }))));
+  const omitted = [...s.omitted];
+  let included = 0;
+  item.attachments = s.attachments.map((a): Attachment => {
+    const o = omitted.findIndex((x) => x.filename === a.filename);
+    if (o >= 0) {
+      const size = omitted.splice(o, 1)[0]!.size;
+      return { ...a, size, read: () => Promise.reject(dataError(`attachment ${a.filename} (${size} bytes) was left out of the first import for the size limit and its content was not kept`)) };
+    }
+    const index = included++;
+    return {
+      ...a,
+      read: async () => {
+        const found = (await contents())[index];
+        if (!found || found.filename !== a.filename) throw dataError(`attachment ${a.filename} cannot be recovered from the stored message`);
+        return found.content;
+      },
+    };
+  });
+  return item;
+}
