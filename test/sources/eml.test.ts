@@ -293,6 +293,22 @@ describe('eml source over files made here', () => {
     expect(await emlSource.check({ path: textFile })).toEqual({ ok: false, message: `${textFile}: not an email message (no header block)` });
   });
 
+  it('imports the two demo .eml samples (assets/samples/mail)', async () => {
+    const dir = path.join(fixture(), '..', '..', 'assets', 'samples', 'mail');
+    const { items, bad, notices } = await collect(emlSource, { path: dir });
+    expect(bad).toEqual([]);
+    expect(notices).toEqual([`${path.join(dir, 'contoso-inbox.mbox')}: skipped, not an .eml file`]);
+    expect(items.map((i) => [path.basename(i.origin.file), i.from?.id, i.to.map((t) => t.name), i.subject, i.date?.toISOString()])).toEqual([
+      ['board-meeting-invitation.eml', 'ann@contoso.com', ['Chloé Dubois'], 'Board meeting on 18 March', '2024-03-11T07:00:00.000Z'],
+      ['fabrikam-invoice.eml', 'accounts@fabrikam.com', ['Ann Lee'], 'Invoice FAB-2024-031', '2024-03-12T13:45:10.000Z'],
+    ]);
+    expect(items[1]!.attachments.map((a) => [a.filename, a.contentType])).toEqual([['FAB-2024-031.csv', 'text/csv']]);
+    for (const i of items) {
+      expect(validateItem(i)).toBeNull();
+      await expectSameFields(i);
+    }
+  });
+
   it('is registered as the eml kind', () => {
     expect(getSource('eml')).toBe(emlSource);
     expect(emlSource.spec.platform).toBe('Mail');

@@ -310,6 +310,26 @@ describe('mbox source over files made here', () => {
     expect(r.message).toMatch(/^mbox \(1[12]\.\d MB\), /);
   });
 
+  it('imports the demo sample mailbox (assets/samples/mail): five valid messages, one attachment, a non-ASCII subject', async () => {
+    const dir = path.join(fixture(), '..', '..', 'assets', 'samples', 'mail');
+    const { items, bad, notices } = await collect(mboxSource, { path: dir });
+    expect(bad).toEqual([]);
+    expect(notices).toHaveLength(2); // the two .eml files beside it
+    expect(items.map((i) => [i.origin.position, i.from?.id, i.subject])).toEqual([
+      ['line 1', 'ann@contoso.com', 'Q1 supplier review kickoff'],
+      ['line 21', 'bob@fabrikam.com', 'Re: Q1 supplier review kickoff'],
+      ['line 42', 'dai@fabrikam.com', 'Revised price list 2024'],
+      ['line 74', 'chloe@contoso.com', 'Compte rendu — réunion fournisseurs / 会議メモ ✓'],
+      ['line 93', 'news@fabrikam.com', 'Fabrikam partner newsletter, March 2024'],
+    ]);
+    expect(items[1]!.text).toContain('\nFrom our side we will bring');
+    expect(items[2]!.attachments.map((a) => a.filename)).toEqual(['Fabrikam price list 2024.pdf']);
+    expect((await items[2]!.attachments[0]!.read()).subarray(0, 5).toString()).toBe('%PDF-');
+    expect(items[3]!.from?.name).toBe('Chloé Dubois');
+    expect(items[4]!.text).toContain('New logistics centre opens in April.');
+    for (const i of items) expect(validateItem(i)).toBeNull();
+  });
+
   it('is registered as the mbox kind', () => {
     expect(getSource('mbox')).toBe(mboxSource);
   });
