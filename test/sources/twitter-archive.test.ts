@@ -360,6 +360,83 @@ describe('twitter-archive: damaged input', () => {
   });
 });
 
+describe('twitter-archive: other archive generations and files', () => {
+  it('reads 2019-style names (tweet.js with bare objects, tweet_media/, direct-message.js), deleted and community tweets, videos', async () => {
+    const dir = path.join(tmp, 'older');
+    const data = path.join(dir, 'data');
+    fs.mkdirSync(path.join(data, 'tweet_media'), { recursive: true });
+    fs.mkdirSync(path.join(data, 'direct_message_media'), { recursive: true });
+    fs.writeFileSync(path.join(data, 'account.js'), 'window.YTD.account.part0 = [ {\n  "account" : {\n    "username" : "contoso_old",\n    "accountId" : "77"\n  }\n} ]');
+    fs.writeFileSync(path.join(data, 'tweet.js'), `window.YTD.tweet.part0 = ${JSON.stringify([
+      { id_str: '11', created_at: 'Tue Jan 08 12:00:00 +0000 2019', full_text: 'A video https://t.co/ViDeO00001',
+        extended_entities: { media: [{ url: 'https://t.co/ViDeO00001', type: 'video', media_url_https: 'https://pbs.twimg.com/ext_tw_video_thumb/11/pu/img/thumb.jpg',
+          video_info: { variants: [
+            { bitrate: '256000', content_type: 'video/mp4', url: 'https://video.twimg.com/ext_tw_video/11/pu/vid/320x180/small.mp4?tag=10' },
+            { bitrate: '832000', content_type: 'video/mp4', url: 'https://video.twimg.com/ext_tw_video/11/pu/vid/640x360/Clip.mp4?tag=10' },
+          ] } }] } },
+      { id_str: '12', created_at: 'Tue Jan 08 13:00:00 +0000 2019', full_text: 'Reused photo https://t.co/ReUsE00001',
+        entities: { media: [{ url: 'https://t.co/ReUsE00001', type: 'photo', media_url_https: 'https://pbs.twimg.com/media/Other.jpg',
+          expanded_url: 'https://twitter.com/someone_else/status/999/photo/1' }] } },
+    ])}`);
+    fs.writeFileSync(path.join(data, 'tweet_media', '11-Clip.mp4'), 'fake mp4 bytes');
+    fs.writeFileSync(path.join(data, 'tweet_media', '55-Orphan.jpg'), 'no tweet 55 here');
+    fs.writeFileSync(path.join(data, 'deleted-tweets.js'), `window.YTD.deleted_tweets.part0 = ${JSON.stringify([
+      { tweet: { id_str: '21', created_at: 'Wed Jan 09 08:00:00 +0000 2019', deleted_at: 'Thu Jan 10 08:00:00 +0000 2019', full_text: 'Oops, typo' } },
+    ])}`);
+    fs.writeFileSync(path.join(data, 'community-tweet.js'), `window.YTD.community_tweet.part0 = ${JSON.stringify([
+      { tweet: { id_str: '31', created_at: 'Fri Jan 11 08:00:00 +0000 2019', full_text: 'Hello community' } },
+    ])}`);
+    fs.writeFileSync(path.join(data, 'direct-message.js'), `window.YTD.direct_message.part0 = ${JSON.stringify([
+      { dmConversation: { conversationId: '77-88', messages: [
+        { messageCreate: { id: '41', senderId: '88', recipientId: '77', text: 'pic', createdAt: '2019-01-12T08:00:00.000Z',
+          mediaUrls: ['https://ton.twitter.com/1.1/ton/data/dm/41/4100/Pic.jpg', 'https://ton.twitter.com/1.1/ton/data/dm/41/4101/Lost.jpg'] } },
+      ] } },
+    ])}`);
+    fs.writeFileSync(path.join(data, 'direct_message_media', '41-Pic.jpg'), 'jpeg bytes');
+
+    const owner = { id: 'contoso_old', kind: 'handle', platform: 'twitter' };
+    const { items, bad, notices, bytes } = await readAll({ path: dir });
+    expect(bad).toEqual([]);
+    expect(items.map((i) => [i.id, i.event])).toEqual([['11', 'Tweet'], ['12', 'Tweet'], ['31', 'Tweet'], ['21', 'Tweet'], ['dm/41', 'DirectMessage']]);
+
+    const video = byId(items, '11');
+    expect(video.attachments.map((a) => a.filename)).toEqual(['11-Clip.mp4']);
+    expect(bytes.get('11-Clip.mp4')!.toString()).toBe('fake mp4 bytes');
+    expect(video.text).not.toContain('Media not in the archive');
+    // A media entry that points at another tweet is not a quote.
+    expect(byId(items, '12').event).toBe('Tweet');
+    expect(byId(items, '12').text).toContain('Media not in the archive (photo): https://pbs.twimg.com/media/Other.jpg');
+
+    const deleted = byId(items, '21');
+    expect(deleted.text).toContain('Deleted: 2019-01-10 08:00:00 UTC');
+    expect(deleted.meta).toMatchObject({ 'Deleted-At': '2019-01-10T08:00:00.000Z', 'Archive-File': 'deleted-tweets.js' });
+    expect(byId(items, '31').meta['Archive-File']).toBe('community-tweet.js');
+
+    const dm = byId(items, 'dm/41');
+    expect(dm).toMatchObject({ from: { id: '88', kind: 'user-id', platform: 'twitter' }, to: [owner] });
+    expect(dm.attachments.map((a) => a.filename)).toEqual(['41-Pic.jpg']);
+    expect(dm.text).toContain('Media not in the archive: https://ton.twitter.com/1.1/ton/data/dm/41/4101/Lost.jpg');
+
+    expect(notices).toEqual([`1 media file in the archive belongs to no tweet or message in it and was not imported: data/tweet_media/55-Orphan.jpg`]);
+  });
+
+  it('an archive of DMs only needs no account; the owner is then a user id like the others', async () => {
+    const dir = path.join(tmp, 'dms-only');
+    fs.mkdirSync(dir, { recursive: true });
+    fs.copyFileSync(path.join(SYNTH, 'data', 'direct-messages.js'), path.join(dir, 'direct-messages.js'));
+    expect(await source.check({ path: dir })).toEqual({ ok: true, message: 'no account.js (direct messages only), direct-messages.js' });
+    const { items, bad } = await readAll({ path: dir });
+    expect(bad).toEqual([]);
+    expect(items.map((i) => [i.id, i.from?.id, i.to.map((t) => t.id)])).toEqual([
+      ['dm/1790000000000000103', '2244000001', [ANN_ID]],
+      ['dm/1790000000000000102', ANN_ID, ['2244000001']],
+    ]);
+    // With the account settings the owner is the handle again.
+    const named = await readAll({ path: dir, account: '@fabrikam_news', accountId: '2244000001' });
+    expect(named.items[0]!.from).toEqual({ id: 'fabrikam_news', kind: 'handle', platform: 'twitter' });
+  });
+});
+
 describe('twitter-archive: copied samples', () => {
   it('trigga6006-personify: tweets, a reply, a retweet and a sent DM', async () => {
     const dir = fixture('twitter-archive', 'trigga6006-personify');

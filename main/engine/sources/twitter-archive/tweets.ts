@@ -89,10 +89,12 @@ export function tweetRecord(element: unknown, index: number, ctx: TweetContext):
   const refs = mediaRefs(t);
   const expansions = new Map<string, string>();
   const mediaLinks = new Set<string>();
+  const links: string[] = [];
   for (const u of arr(entities.urls)) {
     const o = obj(u);
     const short = str(o.url);
     const long = str(o.expanded_url) ?? str(o.expanded);
+    if (long) links.push(long);
     if (short && long) expansions.set(short, long);
   }
   for (const m of [...arr(entities.media), ...arr(obj(t.extended_entities).media)]) {
@@ -123,8 +125,9 @@ export function tweetRecord(element: unknown, index: number, ctx: TweetContext):
   if (!isRetweet) {
     const permalink = str(obj(t.quoted_status_permalink).expanded);
     const quotedId = exactId(t.quoted_status_id_str, t.quoted_status_id).id;
-    // Archives usually keep a quote only as the quoted tweet's link at the end of the text.
-    const linked = [...expansions.values()].filter((u) => { const m = STATUS_URL.exec(u); return m && m[2] !== id; }).pop();
+    // Archives usually keep a quote only as the quoted tweet's link at the end of the text (a link,
+    // not a media entry: media reused from another tweet also points at that tweet).
+    const linked = links.filter((u) => { const m = STATUS_URL.exec(u); return m && m[2] !== id; }).pop();
     quoteUrl = permalink ?? linked ?? (quotedId ? tweetUrl(undefined, quotedId) : undefined);
     const qm = quoteUrl ? STATUS_URL.exec(quoteUrl) : null;
     if (qm && !/^i(\/web)?$/i.test(qm[1]!)) quoteUser = qm[1];
