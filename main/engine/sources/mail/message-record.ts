@@ -20,6 +20,12 @@ export const MAIL_PLATFORM = 'mail';
 /** A header field line (`Name: value`, RFC 5322 field name characters), allowing obsolete space before the colon. */
 const HEADER_LINE = /^[\x21-\x39\x3b-\x7e]+[ \t]*:/;
 
+/** Nothing but whitespace (scans only up to the first other byte: a message can be hundreds of MB). */
+function isBlank(raw: Buffer): boolean {
+  for (const b of raw) if (b !== 0x20 && b !== 0x09 && b !== 0x0d && b !== 0x0a) return false;
+  return true;
+}
+
 export function startsWithHeader(raw: Buffer): boolean {
   return HEADER_LINE.test(raw.subarray(0, 1000).toString('latin1'));
 }
@@ -86,7 +92,7 @@ export interface MessageRecordOptions {
 }
 
 export async function messageRecord(raw: Buffer, origin: Origin, opts: MessageRecordOptions): Promise<SourceRecord> {
-  if (raw.length === 0 || raw.toString('latin1').trim() === '') {
+  if (isBlank(raw)) {
     return { bad: true, origin, reason: `empty ${opts.noun}: no header block, no body` };
   }
   if (!startsWithHeader(raw)) {

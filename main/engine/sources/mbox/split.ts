@@ -123,7 +123,8 @@ export async function* splitMbox(input: AsyncIterable<Buffer | Uint8Array>, opts
       yield { kind: 'not-mbox', line, text: lineText(bytes).slice(0, 60) };
       return;
     }
-    append(start && unquote?.test(bytes.subarray(0, 1000).toString('latin1')) ? bytes.subarray(1) : bytes);
+    const quoted = start && bytes[0] === 0x3e /* > */ && unquote?.test(bytes.subarray(0, 1000).toString('latin1'));
+    append(quoted ? bytes.subarray(1) : bytes);
   }
   if (held) append(held.bytes);
   const done = finish();
