@@ -17,7 +17,8 @@ export interface Interpreted {
 
 const EDITED = /[ \t]*\u200e?<This message was edited>$/;
 const DELETED = /^(?:This message was deleted|You deleted this message)\.?$/;
-const ANDROID_OMITTED = /^<Media omitted>$/i;
+/** Android's marker in the phone's language. */
+const ANDROID_OMITTED = /^<(?:Media omitted|Multimedia omitido|Mídia oculta|Arquivo de mídia oculto|Medien ausgeschlossen|Médias omis|Media omessi|Media weggelaten)>$/i;
 const IOS_OMITTED = /(?:^|\s)(image|video|audio|sticker|GIF|document|Contact card|media) omitted$/i;
 const IOS_ATTACHED = /<attached: ([^>\r\n]+)>/g;
 /** Android: the file name, then "(file attached)" in the phone's language. */
