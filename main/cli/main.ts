@@ -8,6 +8,7 @@ import { registerRuns } from './commands/runs';
 import { registerArchive } from './commands/archive';
 import { registerKinds } from './commands/kinds';
 import { registerDemo } from './commands/demo';
+import { registerDestination } from './commands/destination';
 import { FerryError } from '../engine/errors';
 
 export function buildProgram(): Command {
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
   registerArchive(program);
   registerKinds(program);
   registerDemo(program);
+  registerDestination(program);
   return program;
 }
 

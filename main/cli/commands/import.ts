@@ -9,8 +9,9 @@ import { configError } from '../../engine/errors';
 import { previewMessages } from '../../engine/runs/preview';
 import type { RunReport } from '../../engine/runs/run';
 import type { ImportRequest } from '../../engine/engine';
+import { type DestFlags, addDestinationFlags, destinationFromFlags } from '../dest-options';
 
-interface RunFlags {
+interface RunFlags extends DestFlags {
   set?: string[];
   maxItemMb?: string;
   oversize?: string;
@@ -21,6 +22,8 @@ interface RunFlags {
 }
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
+
+const withDest = (f: DestFlags) => { const d = destinationFromFlags(f); return d ? { destination: d } : {}; };
 
 /** `--set key=value` pairs, typed by the source's declared settings. */
 export function parseSettings(kind: string, inputPath: string, pairs: string[] = []): SourceSettings {
@@ -94,7 +97,7 @@ export function finishReport(ctx: CliContext, r: RunReport): void {
 }
 
 function addRunFlags(cmd: Command): Command {
-  return cmd
+  return addDestinationFlags(cmd)
     .option('--set <key=value>', 'a source setting (repeatable); `ferry kinds` lists them', collect)
     .option('--max-item-mb <mb>', 'largest item imported whole (default 10)')
     .option('--oversize <policy>', 'over the limit: partial (leave out attachments) or fail', undefined)
@@ -111,7 +114,7 @@ export function registerImport(program: Command): void {
       const settings = parseSettings(kind, inputPath, f.set);
       const engine = ctx.open();
       const r = await runWithProgress(ctx, (hooks) => engine.run({
-        kind, settings, mode: 'import', convert: convertOptions(f), ...(f.folder ? { folder: f.folder } : {}),
+        kind, settings, mode: 'import', ...withDest(f), convert: convertOptions(f), ...(f.folder ? { folder: f.folder } : {}),
         newRun: f.newRun === true, ...hooks,
       }), f.progress !== false);
       finishReport(ctx, r);
@@ -130,7 +133,7 @@ export function registerImport(program: Command): void {
         for await (const e of previewMessages(getSource(kind), settings, { limit: show, convert: convertOptions(f) ?? {}, ...(f.folder ? { folder: f.folder } : {}) })) shown.push(e);
       }
       const r = await runWithProgress(ctx, (hooks) => engine.run({
-        kind, settings, mode: 'preview', convert: convertOptions(f), ...(f.folder ? { folder: f.folder } : {}), ...hooks,
+        kind, settings, mode: 'preview', ...withDest(f), convert: convertOptions(f), ...(f.folder ? { folder: f.folder } : {}), ...hooks,
       }), f.progress !== false);
       if (ctx.json) ctx.print('', { ...r, messages: shown });
       else {
