@@ -116,11 +116,11 @@ function records(text: string): { records: Record_[]; delimiter: string } {
   const out: Record_[] = [];
   let prev = 0;
   let line = 1;
-  let delimiter = ',';
+  // Guessed over non-blank lines: a trailing blank line would otherwise spoil the guess for two-column files.
+  const delimiter = Papa.parse<string[]>(text, { delimitersToGuess: [',', ';', '\t', '|'], skipEmptyLines: 'greedy', preview: 50 }).meta.delimiter;
   Papa.parse<string[]>(text, {
-    delimitersToGuess: [',', ';', '\t', '|'],
+    delimiter,
     step: (r) => {
-      delimiter = r.meta.delimiter;
       const end = r.meta.cursor;
       const rec: Record_ = { cells: r.data, line };
       const quote = r.errors.find((e) => e.type === 'Quotes');
@@ -190,8 +190,8 @@ function layoutOf(first: Record_, file: string): Layout {
     };
   }
   const seen = first.cells.map((c) => `"${cleanCell(c)}"`).join(', ');
-  const missing = mailbox < 0 ? 'a mailbox column' : 'an external user id column';
-  throw configError(`${file} line ${first.line}: no ${missing} in the header (${seen}); name the columns "External User ID" and "Microsoft 365 User Mailbox", optionally "Valid From" and "Valid To"`);
+  const missing = mailbox < 0 ? 'mailbox column' : 'external user id column';
+  throw configError(`${file} line ${first.line}: the header names no ${missing} (${seen}); name the columns "External User ID" and "Microsoft 365 User Mailbox", optionally "Valid From" and "Valid To"`);
 }
 
 /** Reads the day/month order the file's dates are written in, from the cells that can only be read one way. */

@@ -76,9 +76,8 @@ function describe(n: SlashDate, order: DateOrder): string {
   return d.isValid ? d.toISODate()! : 'an impossible date';
 }
 
-/** The date part for messages and storage: `2024-03-01`, or the instant when it has a time of day. */
-export function formatBound(d: Date | null, bound: Bound): string {
-  if (!d) return bound === 'from' ? 'the beginning' : 'open-ended';
+/** The date for messages: `2024-03-01`, or the instant when it has a time of day. */
+export function formatBound(d: Date, bound: Bound): string {
   const iso = d.toISOString();
   const dayEdge = bound === 'from' ? iso.endsWith('T00:00:00.000Z') : iso.endsWith('T23:59:59.999Z');
   return dayEdge ? iso.slice(0, 10) : iso;

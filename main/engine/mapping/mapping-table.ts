@@ -40,8 +40,11 @@ const entryOf = (row: MappingRow): Entry => ({
 const sameMailbox = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
 export function describeValidity(row: Pick<MappingRow, 'validFrom' | 'validTo'>): string {
-  if (!row.validFrom && !row.validTo) return 'at all dates';
-  return `from ${formatBound(row.validFrom ? new Date(row.validFrom) : null, 'from')} to ${formatBound(row.validTo ? new Date(row.validTo) : null, 'to')}`;
+  const from = row.validFrom ? formatBound(new Date(row.validFrom), 'from') : null;
+  const to = row.validTo ? formatBound(new Date(row.validTo), 'to') : null;
+  if (from && to) return `from ${from} to ${to}`;
+  if (from) return `from ${from} on`;
+  return to ? `until ${to}` : 'at all dates';
 }
 
 /** Collects rows and refuses one that maps an id already mapped to another mailbox over overlapping dates. */
