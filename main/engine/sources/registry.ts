@@ -9,12 +9,15 @@ import { emlSource } from './eml';
 import { mboxSource } from './mbox';
 import { whatsappChatSource } from './whatsapp-chat';
 import { telegramExportSource } from './telegram-export';
+import { slackExportSource } from './slack-export';
+import { mattermostExportSource } from './mattermost-export';
 
 const sources: Source[] = [
   whatsappChatSource,
   twitterArchiveSource,
   telegramExportSource,
   emlSource, mboxSource,
+  slackExportSource, mattermostExportSource,
 ];
 
 export function allSources(): readonly Source[] {
