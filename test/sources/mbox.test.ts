@@ -194,6 +194,17 @@ describe('mbox source over files made here', () => {
     expect(first[2]!.meta['Unparsed-Date']).toBe('sometime last week');
   });
 
+  it('keeps a separator-shaped line with no header after it in the message, and says so in a notice', async () => {
+    const dir = tempDir();
+    const one = message({ from: 'ann@contoso.com', to: 'bob@fabrikam.com', date: 'Tue, 2 Jan 2024 10:00:00 +0000', messageId: '<1@x>' });
+    const file = write(dir, 'odd.mbox', `From a Mon Jan  1 00:00:00 2024\n${one}\nFrom b Mon Jan  1 00:00:00 2024\nno header here\n`);
+    const { items, bad, notices } = await collect(mboxSource, { path: file });
+    expect(bad).toEqual([]);
+    expect(items).toHaveLength(1);
+    expect(items[0]!.mime!.toString()).toBe(`${one}\nFrom b Mon Jan  1 00:00:00 2024\nno header here\n`);
+    expect(notices).toEqual([`${file} (line 11): "From b Mon Jan  1 00:00:00 2024" looks like a message separator but no header follows; kept in the body of the message at line 1`]);
+  });
+
   it('reports a message over the size cap as a bad record at its line, then goes on', async () => {
     const dir = tempDir();
     const big = message({ from: 'ann@contoso.com', to: 'bob@fabrikam.com', date: 'Tue, 2 Jan 2024 10:00:00 +0000', messageId: '<big@x>', body: 'x'.repeat(200).concat('\n').repeat(20) });
@@ -354,7 +365,8 @@ describe('splitMbox', () => {
   it('needs a header after a separator, and an envelope-shaped separator, inside a file', async () => {
     const t = 'From - \nSubject: a\n\nFrom here on\nstill body\nFrom me 10:30\nnot a header\nFrom Russia with love\nYear: 1963\nFrom - \nSubject: b\n\nend\n';
     const out = await parts([Buffer.from(t)], 'none');
-    expect(out.map((p) => (p.kind === 'message' ? p.bytes.toString() : p.kind))).toEqual([
+    expect(out.map((p) => (p.kind === 'message' ? p.bytes.toString() : p))).toEqual([
+      { kind: 'kept-in-body', line: 6, messageLine: 1, text: 'From me 10:30' },
       'Subject: a\n\nFrom here on\nstill body\nFrom me 10:30\nnot a header\nFrom Russia with love\nYear: 1963\n',
       'Subject: b\n\nend\n',
     ]);

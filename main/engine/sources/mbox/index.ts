@@ -84,7 +84,7 @@ async function check(settings: SourceSettings): Promise<CheckResult> {
       if (budget <= 0) break;
       for await (const part of splitMbox(limited(tree, f.path, budget), { quoting: 'none', maxMessageBytes: CHECK_BYTES })) {
         if (part.kind === 'not-mbox') return { ok: false, message: `${tree.describe(f.path)}: not an mbox file (line ${part.line} does not begin with "From ": "${part.text}")` };
-        messages++;
+        if (part.kind !== 'kept-in-body') messages++;
       }
       budget -= f.size;
     }
@@ -119,6 +119,10 @@ async function* read(settings: SourceSettings, ctx: ReadContext): AsyncGenerator
         const parts = splitMbox(stream, { quoting, maxMessageBytes: max, onBytes: (n) => ctx.progress?.((before + n) / total) });
         for await (const part of parts) {
           if (ctx.signal?.aborted) return;
+          if (part.kind === 'kept-in-body') {
+            ctx.notice?.(`${file} (line ${part.line}): "${part.text}" looks like a message separator but no header follows; kept in the body of the message at line ${part.messageLine}`);
+            continue;
+          }
           const origin = { file, position: `line ${part.line}` };
           lastLine = part.line;
           if (part.kind === 'not-mbox') {

@@ -31,7 +31,9 @@ export type MboxPart =
   | { kind: 'message'; line: number; envelope: string; bytes: Buffer }
   | { kind: 'oversize'; line: number; envelope: string; size: number }
   /** The file does not begin with a `From ` separator: it is not an mbox. Nothing else is read. */
-  | { kind: 'not-mbox'; line: number; text: string };
+  | { kind: 'not-mbox'; line: number; text: string }
+  /** A line shaped like a separator but not followed by a header: kept in the message at `messageLine`. */
+  | { kind: 'kept-in-body'; line: number; messageLine: number; text: string };
 
 const HEADER_FIELD = /^[\x21-\x39\x3b-\x7e]+[ \t]*:/;
 
@@ -112,7 +114,8 @@ export async function* splitMbox(input: AsyncIterable<Buffer | Uint8Array>, opts
         append(bytes);
         continue;
       }
-      append(h.bytes); // an unescaped body line after all
+      append(h.bytes); // an unescaped body line after all; said, so that a lost separator can be traced
+      yield { kind: 'kept-in-body', line: h.line, messageLine: current!.line, text: lineText(h.bytes).slice(0, 80) };
     }
     if (start && bytes[0] === 0x46 /* F */ && bytes.subarray(0, 5).toString('latin1') === 'From ') {
       if (!current) { begin(bytes, line); continue; }
@@ -126,7 +129,10 @@ export async function* splitMbox(input: AsyncIterable<Buffer | Uint8Array>, opts
     const quoted = start && bytes[0] === 0x3e /* > */ && unquote?.test(bytes.subarray(0, 1000).toString('latin1'));
     append(quoted ? bytes.subarray(1) : bytes);
   }
-  if (held) append(held.bytes);
+  if (held) {
+    append(held.bytes);
+    yield { kind: 'kept-in-body', line: held.line, messageLine: current!.line, text: lineText(held.bytes).slice(0, 80) };
+  }
   const done = finish();
   if (done) yield done;
 }
