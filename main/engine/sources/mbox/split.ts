@@ -11,7 +11,8 @@
  *
  * A separator is a line `From <token>[ <date>]` (the envelope: `From - `, `From MAILER-DAEMON Fri Jul  8
  * 12:08:34 2011`, Gmail Takeout's `From 1844347792267117879@xxx`) whose next line is a header field. Both
- * checks keep an unescaped body line such as `From Russia with love` inside its message. The blank
+ * checks keep an unescaped body line such as `From Russia with love` inside its message; a line that has
+ * the envelope's shape but no header after it is kept too, and reported (`kept-in-body`). The blank
  * line before a separator (and at the end of the file) belongs to the mbox format, not to the message.
  */
 import { splitLines } from './lines';
