@@ -386,6 +386,60 @@ describe('whatsapp-chat: files made for these tests', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
+  it('a layout whose dates read both ways fails with that reason; dateOrder decides, and a date impossible under it is a bad record', async () => {
+    const dir = tempDir('ferry-wa-');
+    const file = path.join(dir, 'WhatsApp Chat with Mixed.txt');
+    fs.writeFileSync(file, ['13/01/24, 10:00 - Ann: day first', '01/13/24, 10:05 - Ben: month first', '05/06/24, 11:00 - Ann: either'].join('\n'));
+    const auto = await collect(source, { path: file });
+    expect(auto.items).toEqual([]);
+    expect(auto.bad.map((b) => b.origin.position)).toEqual(['line 1', 'line 2', 'line 3']);
+    for (const b of auto.bad) {
+      expect(b.reason).toContain("dates in this layout read both ways: line 1 has the day first, line 2 has it second; set the connector's dateOrder setting (dmy or mdy)");
+    }
+    expect(auto.bad[1]!.reason).toMatch(/^date "01\/13\/24, 10:05" \(layout \?\?\/\?\?\/yy, HH:MM -\): /);
+    const dmy = await collect(source, { path: file, dateOrder: 'dmy' });
+    expect(iso(dmy.items)).toEqual(['2024-01-13T10:00:00.000Z', '2024-06-05T11:00:00.000Z']);
+    expect(dmy.bad.map((b) => [b.origin.position, b.reason])).toEqual([['line 2', '"01/13/24, 10:05" is not a valid date in layout dd/mm/yy, HH:MM -']]);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('year-first short dates with dateOrder ymd, UTF-16 files, media beside a chosen text file, progress and cancel', async () => {
+    const dir = tempDir('ferry-wa-');
+    const ymdFile = path.join(dir, 'ymd.txt');
+    fs.writeFileSync(ymdFile, '24/01/05, 10:00 - Ann: year first\n24/02/07, 10:00 - Ben: still year first\n');
+    expect(iso((await collect(source, { path: ymdFile, dateOrder: 'ymd' })).items)).toEqual(['2024-01-05T10:00:00.000Z', '2024-02-07T10:00:00.000Z']);
+
+    const utf16 = path.join(dir, 'utf16.txt');
+    fs.writeFileSync(utf16, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('20/05/2024, 08:00 - Zoë: héllo\r\nsecond line\r\n', 'utf16le')]));
+    const u = await collect(source, { path: utf16 });
+    expect(u.items.map((i) => [i.from!.id, i.text!.split('\n\n')[1]])).toEqual([['Zoë', 'héllo\nsecond line']]);
+
+    // The admin picks the Android text file itself: its media are looked up in the same folder.
+    const loose = path.join(dir, 'loose');
+    fs.mkdirSync(loose);
+    fs.copyFileSync(made('zip-android', 'WhatsApp Chat with Carol.txt'), path.join(loose, 'WhatsApp Chat with Carol.txt'));
+    fs.writeFileSync(path.join(loose, 'IMG-20240514-WA0001.jpg'), JPEG);
+    const progress: number[] = [];
+    const items: Item[] = [];
+    for await (const r of source.read({ path: path.join(loose, 'WhatsApp Chat with Carol.txt') }, { progress: (f) => progress.push(f) })) items.push(r as Item);
+    expect(items[1]!.attachments.map((a) => [a.filename, a.size])).toEqual([['IMG-20240514-WA0001.jpg', JPEG.length]]);
+    expect((await attachmentContents(items[1]!)).get('IMG-20240514-WA0001.jpg')).toEqual(JPEG);
+    expect(items[2]!.meta['Missing-Attachment']).toBe('IMG-20240514-WA0002.jpg');
+    expect(items[2]!.text).toContain('or the file was removed from the folder');
+    expect(progress.length).toBeGreaterThan(1);
+    expect(progress.every((f, i) => f >= (progress[i - 1] ?? 0))).toBe(true);
+    expect(progress[progress.length - 1]).toBe(1);
+
+    const controller = new AbortController();
+    const seen: unknown[] = [];
+    for await (const r of source.read({ path: made('WhatsApp Chat - Audit Team') }, { signal: controller.signal })) {
+      seen.push(r);
+      controller.abort();
+    }
+    expect(seen).toHaveLength(1);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
   it('reports wrong settings and paths clearly', async () => {
     const file = made('WhatsApp Chat with Equipo.txt');
     expect(await source.check({ path: file, timeZone: 'Mars/Olympus' })).toEqual({ ok: false, message: 'timeZone "Mars/Olympus" is not an IANA time zone (for example Europe/London)' });
