@@ -250,7 +250,7 @@ describe('telegram-export: broken and unusual exports', () => {
     expect(bad).toHaveLength(1);
     expect(bad[0]!.origin.file).toBe(path.join(dir, 'result.json'));
     expect(bad[0]!.origin.position).toMatch(/^byte \d+$/);
-    expect(bad[0]!.reason).toMatch(/truncated JSON, it ends at byte \d+ in the middle of a value; the messages before this point were read/);
+    expect(bad[0]!.reason).toMatch(/truncated JSON, it ends at byte \d+ in the middle of a value; every message up to chat "Deals 🚀", message 102 \(chats.list\[1\].messages\[2\]\) was read, anything after it could not be$/);
     const check = await source.check({ path: dir });
     expect(check.message).toContain('truncated JSON');
   });
@@ -260,7 +260,62 @@ describe('telegram-export: broken and unusual exports', () => {
     const dir = writeExport('malformed', text);
     const { items, bad } = await collect(source, { path: dir });
     expect(items.map((i) => i.id)).toEqual(MADE_IDS.slice(0, 6));
-    expect(bad.map((b) => b.reason)).toEqual([expect.stringMatching(/not valid JSON near byte \d+/)]);
+    expect(bad.map((b) => b.reason)).toEqual([expect.stringMatching(/not valid JSON near byte \d+.*every message up to chat "Deals 🚀", message 100 /)]);
+    // The parser's own position is more precise than the chunk offset: it points into message 101.
+    const at = Number(/^byte (\d+)$/.exec(bad[0]!.origin.position ?? '')?.[1]);
+    expect(text.slice(0, at)).toContain('"Welcome to Deals"');
+    expect(text.slice(0, at)).not.toContain('"id": 102');
+  });
+
+  it('a damaged ZIP entry: the messages before the damage, then a bad record', async () => {
+    const zipPath = path.join(tmp, 'damaged.zip');
+    await zipFolder(MADE, zipPath, '');
+    const buf = fs.readFileSync(zipPath);
+    const start = buf.indexOf(Buffer.from('result.json')) + 'result.json'.length;
+    // Scramble the middle of result.json's compressed data.
+    for (let k = 0; k < 40; k++) buf[start + 600 + k] ^= 0x5a;
+    fs.writeFileSync(zipPath, buf);
+    const { items, bad } = await collect(source, { path: zipPath });
+    expect(items.length).toBeLessThan(MADE_IDS.length);
+    expect(items.map((i) => i.id)).toEqual(MADE_IDS.slice(0, items.length));
+    expect(bad.at(-1)!.origin.file).toBe(`${zipPath}!result.json`);
+    expect(bad.at(-1)!.reason).toMatch(/(not valid JSON near byte|cannot be read past byte|truncated JSON).*could not be$/);
+  });
+
+  it('a deleted account (from: null) is named so, and cancelling stops the read', async () => {
+    const dir = writeExport('deleted', {
+      name: 'Ops', type: 'public_supergroup', id: 81,
+      messages: [msg(1, 1700000000, { from: null, from_id: 'user99', text: 'gone' }), msg(2, 1700000001, { from: 'Kai', from_id: 'user11', text: 'still here' })],
+    });
+    const { items } = await collect(source, { path: dir });
+    expect(items[0]!.from).toEqual({ id: 'user99', kind: 'user-id', platform: 'telegram' });
+    expect(items[0]!.text).toContain('From: Deleted Account (user99)');
+    expect(items[1]!.to).toEqual([{ id: 'user99', kind: 'user-id', platform: 'telegram' }]);
+    const abort = new AbortController();
+    const seen: string[] = [];
+    for await (const r of source.read({ path: dir }, { signal: abort.signal })) {
+      seen.push(isBadRecord(r) ? 'bad' : r.id);
+      abort.abort();
+    }
+    expect(seen).toEqual(['81/1']);
+  });
+
+  it('a ZIP holding two exports reads both, in path order, each with its own account', async () => {
+    const second = writeExport('second-export', {
+      personal_information: { user_id: 31, first_name: 'Zoe' },
+      chats: { list: [{ name: 'Kai', type: 'personal_chat', id: 11, messages: [msg(10, 1700000000, { from: 'Zoe', from_id: 'user31', text: 'hello from another account' })] }] },
+    });
+    const zip = new yazl.ZipFile();
+    for (const rel of filesUnder(MADE)) zip.addFile(path.join(MADE, rel), `a-ann/${rel}`);
+    zip.addFile(path.join(second, 'result.json'), 'b-zoe/result.json');
+    zip.end();
+    const zipPath = path.join(tmp, 'two-exports.zip');
+    await new Promise<void>((resolve, reject) => { zip.outputStream.pipe(fs.createWriteStream(zipPath)).on('close', resolve).on('error', reject); });
+    const { items } = await collect(source, { path: zipPath });
+    // Both accounts have a personal chat message numbered 10: the account scope keeps them apart.
+    expect(items.map((i) => i.id)).toEqual([...MADE_IDS, 'user31/11/10']);
+    expect(items.at(-1)!.to).toEqual([{ id: 'user11', kind: 'user-id', platform: 'telegram', name: 'Kai' }]);
+    expect((await source.check({ path: zipPath })).message).toMatch(/^4 chats, 13 messages/);
   });
 
   it('exports without date_unixtime: the local date is read in the timeZone setting, with one notice', async () => {

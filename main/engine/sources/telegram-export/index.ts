@@ -74,7 +74,8 @@ async function* readExport(o: Options, ctx: ReadContext): AsyncGenerator<SourceR
     const onBytes = (n: number) => { done += n; ctx.progress?.(Math.min(1, done / total)); };
     for (const entry of opened.jsons) {
       const file = tree.describe(entry);
-      const info = await scanResult(await tree.open(entry), entry, file, { onBytes });
+      const info = await scanResult(await tree.open(entry), entry, file, { onBytes, ...(ctx.signal ? { signal: ctx.signal } : {}) });
+      if (ctx.signal?.aborted) return;
       if (!looksLikeTelegram(info) && !info.brokeOff) {
         const why = `${file}: not a Telegram Desktop JSON export (no messages, no chats.list, no personal_information)`;
         if (opened.jsons.length === 1) throw configError(why);
@@ -89,6 +90,7 @@ async function* readExport(o: Options, ctx: ReadContext): AsyncGenerator<SourceR
       }
       const chats = new Map<string, ChatContext>();
       const f: FileContext = { files, entry, file, zone: o.zone, counts: { localDates: 0, noSender: 0 } };
+      let last: string | undefined;
       try {
         for await (const v of resultValues(await tree.open(entry), file, onBytes)) {
           if (ctx.signal?.aborted) return;
@@ -99,13 +101,18 @@ async function* readExport(o: Options, ctx: ReadContext): AsyncGenerator<SourceR
             chat = chatContext(c, owner);
             chats.set(v.chat, chat);
           }
-          yield await messageRecord(v.value, v.index, chat, f);
+          const record = await messageRecord(v.value, v.index, chat, f);
+          last = record.origin.position;
+          yield record;
         }
       } catch (err) {
         if (!(err instanceof FerryError) || err.errorClass !== 'data') throw err;
         // Truncated or malformed: everything before the break was yielded; say where it broke off.
-        const at = /byte (\d+)/.exec(err.message)?.[1];
-        yield { bad: true, origin: { file, ...(at ? { position: `byte ${at}` } : {}) }, reason: `${errorMessage(err)}; the messages before this point were read, anything after it could not be` };
+        const at = /absolute position "(\d+)"/.exec(err.message)?.[1] ?? /byte (\d+)/.exec(err.message)?.[1];
+        yield {
+          bad: true, origin: { file, ...(at ? { position: `byte ${at}` } : {}) },
+          reason: `${errorMessage(err)}; ${last ? `every message up to ${last} was read` : 'no message could be read'}, anything after it could not be`,
+        };
       }
       if (f.counts.localDates) ctx.notice?.(`${file}: ${count(f.counts.localDates)} message(s) have no date_unixtime (an older Telegram Desktop); their local "date" was read as time in ${o.zone} (the timeZone setting)`);
       if (f.counts.noSender) ctx.notice?.(`${file}: ${count(f.counts.noSender)} message(s) name no sender id (from_id/actor_id); their FROM is the chat itself`);
@@ -182,7 +189,7 @@ export const telegramExportSource: Source = {
       },
       {
         key: 'accountId', label: 'Exporting account (Telegram user id)', type: 'string',
-        help: 'Only needed for a single-chat export of a basic group or of a personal chat the account never wrote in: Telegram numbers those messages per account.',
+        help: 'Only needed when the export does not say which account made it (a single-chat export of a basic group, or of a personal chat the account never wrote in): Telegram numbers those messages per account.',
       },
     ],
   },

@@ -125,7 +125,9 @@ export async function messageRecord(value: unknown, index: number, chat: ChatCon
     from = { ...chat.self };
     f.counts.noSender++;
   }
-  const who = senderName ?? (senderId ? senderId : chat.name);
+  // Telegram writes `"from": null` for a deleted account.
+  const deleted = (service ? m.actor : m.from) === null ? 'Deleted Account' : undefined;
+  const who = senderName ?? deleted ?? senderId ?? chat.name;
 
   const seen = new Set([from.id]);
   const to: Identity[] = [];

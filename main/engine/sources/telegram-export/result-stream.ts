@@ -8,6 +8,7 @@
  */
 import type { Readable } from 'node:stream';
 import { Transform } from 'node:stream';
+import { dataError } from '../../errors';
 import { streamJson } from '../shared/json-stream';
 
 const CHAT_FIELDS = ['name', 'type', 'id'] as const;
@@ -43,12 +44,16 @@ function route(path: (string | number)[], key: string | number | undefined, valu
   return undefined;
 }
 
-/** Counts bytes as they pass, for progress and for the check's read budget. */
-function counted(input: Readable, onBytes: (n: number) => void): Readable {
+/**
+ * Counts bytes as they pass, for progress and for the check's read budget. A read error mid-way (a
+ * damaged ZIP entry, a vanished file) becomes a data error naming the file and offset, like a truncation.
+ */
+function counted(input: Readable, describe: string, onBytes: (n: number) => void): Readable {
+  let offset = 0;
   const t = new Transform({
-    transform(chunk: Buffer, _enc, cb) { onBytes(chunk.length); cb(null, chunk); },
+    transform(chunk: Buffer, _enc, cb) { offset += chunk.length; onBytes(chunk.length); cb(null, chunk); },
   });
-  input.on('error', (err) => t.destroy(err));
+  input.on('error', (err) => t.destroy(dataError(`${describe}: cannot be read past byte ${offset} (${err.message})`, err)));
   t.on('close', () => input.destroy());
   return input.pipe(t);
 }
@@ -58,7 +63,7 @@ function counted(input: Readable, onBytes: (n: number) => void): Readable {
  * the file and byte offset, after every complete value before it.
  */
 export async function* resultValues(input: Readable, describe: string, onBytes: (n: number) => void = () => {}): AsyncGenerator<ResultValue> {
-  for await (const v of streamJson(counted(input, onBytes), { paths: PATHS, describe })) {
+  for await (const v of streamJson(counted(input, describe, onBytes), { paths: PATHS, describe })) {
     const r = route(v.path, v.key, v.value);
     if (r) yield r;
   }

@@ -36,7 +36,7 @@ export interface ExportInfo {
   about: boolean;
   /** Where the file broke off (truncated or malformed), when it did. */
   brokeOff?: string;
-  /** The read budget ran out before the end (check only). */
+  /** Stopped before the end: the check's read budget ran out, or the run was cancelled. */
   partial: boolean;
   bytes: number;
 }
@@ -80,6 +80,7 @@ export interface ScanOptions {
   onBytes?: (n: number) => void;
   /** Stop after this many bytes (check reads just enough of a very large file). */
   maxBytes?: number;
+  signal?: AbortSignal;
 }
 
 export async function scanResult(input: Readable, entry: string, describe: string, opts: ScanOptions = {}): Promise<ExportInfo> {
@@ -107,7 +108,7 @@ export async function scanResult(input: Readable, entry: string, describe: strin
         if (v.value && typeof v.value === 'object' && !Array.isArray(v.value)) noteMessage(c, v.value as Rec);
         else c.messages++;
       }
-      if (opts.maxBytes !== undefined && info.bytes >= opts.maxBytes) { info.partial = true; break; }
+      if ((opts.maxBytes !== undefined && info.bytes >= opts.maxBytes) || opts.signal?.aborted) { info.partial = true; break; }
     }
   } catch (err) {
     if (!(err instanceof FerryError) || err.errorClass !== 'data') throw err;
