@@ -62,6 +62,7 @@ export interface ReimportRequest {
   convert?: ConvertOptions;
   signal?: AbortSignal;
   onProgress?: (p: RunProgress) => void;
+  progressIntervalMs?: number;
   batchSize?: number;
 }
 
@@ -220,7 +221,8 @@ export class MappingService {
     const runs = new RunStore(this.db);
     runs.markInterrupted();
     const result: ReimportResult = { runs: [], selected: 0, stillUnmapped: 0, refused: 0 };
-    const hooks = { ...(req.signal ? { signal: req.signal } : {}), ...(req.onProgress ? { onProgress: req.onProgress } : {}), ...(req.batchSize ? { batchSize: req.batchSize } : {}) };
+    const hooks = { ...(req.signal ? { signal: req.signal } : {}), ...(req.onProgress ? { onProgress: req.onProgress } : {}), ...(req.batchSize ? { batchSize: req.batchSize } : {}),
+      ...(req.progressIntervalMs !== undefined ? { progressIntervalMs: req.progressIntervalMs } : {}) };
 
     const dests = req.destination ? [req.destination] : [...new Set([...this.queue.destinations(), ...this.unfinishedReimports().map((r) => r.destination)])];
     for (const dest of dests) {
@@ -255,7 +257,7 @@ export class MappingService {
   }
 
   /** Continues an interrupted or cancelled re-import run with the routing it recorded. */
-  async resumeReimport(runId: number, hooks: Pick<ReimportRequest, 'signal' | 'onProgress' | 'batchSize'> = {}): Promise<RunReport> {
+  async resumeReimport(runId: number, hooks: Pick<ReimportRequest, 'signal' | 'onProgress' | 'batchSize' | 'progressIntervalMs'> = {}): Promise<RunReport> {
     const prev = new RunStore(this.db).get(runId);
     if (!prev || prev.kind !== REIMPORT_KIND) throw configError(`run ${runId} is not a re-import of the unmapped queue`);
     const o = prev.options as { settings: { path: string; batch: number }; convert?: ConvertOptions; destinationConfig?: DestinationConfig };
@@ -266,7 +268,7 @@ export class MappingService {
   }
 
   private async runReimport(o: { batch: number; destination: Destination; destConfig: DestinationConfig; routing: RoutingConfig; convert: ConvertOptions | undefined;
-    hooks: Pick<ReimportRequest, 'signal' | 'onProgress' | 'batchSize'>; resumeRunId?: number }): Promise<RunReport> {
+    hooks: Pick<ReimportRequest, 'signal' | 'onProgress' | 'batchSize' | 'progressIntervalMs'>; resumeRunId?: number }): Promise<RunReport> {
     const source = reimportSource(this.db);
     const base = this.router(o.routing);
     // A batch mixes sources: each item goes to the folder it was queued for.
@@ -278,6 +280,7 @@ export class MappingService {
       ...(o.convert ? { convert: o.convert } : {}), ...(o.resumeRunId ? { resumeRunId: o.resumeRunId } : {}),
       ...(o.hooks.signal ? { signal: o.hooks.signal } : {}), ...(o.hooks.onProgress ? { onProgress: o.hooks.onProgress } : {}),
       ...(o.hooks.batchSize ? { batchSize: o.hooks.batchSize } : {}),
+      ...(o.hooks.progressIntervalMs !== undefined ? { progressIntervalMs: o.hooks.progressIntervalMs } : {}),
     });
   }
 
