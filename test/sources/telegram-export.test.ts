@@ -273,7 +273,7 @@ describe('telegram-export: broken and unusual exports', () => {
     const buf = fs.readFileSync(zipPath);
     const start = buf.indexOf(Buffer.from('result.json')) + 'result.json'.length;
     // Scramble the middle of result.json's compressed data.
-    for (let k = 0; k < 40; k++) buf[start + 600 + k] ^= 0x5a;
+    for (let k = start + 600; k < start + 640; k++) buf.writeUInt8(buf.readUInt8(k) ^ 0x5a, k);
     fs.writeFileSync(zipPath, buf);
     const { items, bad } = await collect(source, { path: zipPath });
     expect(items.length).toBeLessThan(MADE_IDS.length);
