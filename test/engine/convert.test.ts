@@ -127,3 +127,27 @@ describe('convertItem', () => {
     expect((await simpleParser(m2.mime)).messageId).toBe(m2.messageId);
   });
 });
+
+describe('pass-through Message-IDs', () => {
+  const base = (hdr: string) => Buffer.from(`From: a@b.com\r\nTo: c@d.com\r\n${hdr}Subject: s\r\nDate: Mon, 1 Jan 2024 00:00:00 +0000\r\n\r\nbody\r\n`);
+  const mailItem = (mime: Buffer): Item => ({ source: 'Mail', event: 'Message', id: 'h1', origin: { file: 'x.eml' }, from: { id: 'a@b.com', kind: 'email', platform: 'mail' },
+    to: [{ id: 'c@d.com', kind: 'email', platform: 'mail' }], date: new Date(0), attachments: [], meta: {}, mime });
+
+  it('keeps an id written without angle brackets and adds no second Message-ID', async () => {
+    const m = await convertItem(mailItem(base('Message-ID: abc@def.example\r\n')));
+    expect(m.messageId).toBe('<abc@def.example>');
+    expect(m.mime.toString().match(/^Message-ID:/gim)).toHaveLength(1);
+  });
+
+  it('gives a message with an unusable id Ferry’s deterministic one, first', async () => {
+    const m = await convertItem(mailItem(base('Message-ID: not an id\r\n')));
+    expect(m.messageId).toBe(messageIdFor('Mail', 'h1'));
+    expect((await simpleParser(m.mime)).messageId).toBe(m.messageId);
+  });
+
+  it('never strips an obsolete-syntax "From :" header', async () => {
+    const raw = Buffer.from('From : a@b.com\r\nSubject: s\r\n\r\nbody\r\n');
+    const m = await convertItem(mailItem(raw));
+    expect(m.mime.subarray(m.mime.length - raw.length).equals(raw)).toBe(true);
+  });
+});

@@ -22,11 +22,15 @@ export function findHeader(raw: Buffer, name: string): string | undefined {
 export function passThrough(raw: Buffer, o: { messageClass: string; source: string; fallbackId: string }):
   { messageId: string; mime: Buffer } {
   const eol = raw.indexOf('\r\n') >= 0 && raw.indexOf('\r\n') <= raw.indexOf('\n') ? '\r\n' : '\n';
-  const existing = findHeader(raw, 'Message-ID')?.match(/<[^<>\s]+>/)?.[0];
+  // An id written without angle brackets (`Message-ID: abc@def`) is still the message's id: keep it.
+  // Only a missing or unusable id gets Ferry's deterministic one, prepended so that readers take it first.
+  const header = findHeader(raw, 'Message-ID');
+  const existing = header?.match(/<[^<>\s]+>/)?.[0] ?? (header && /^[^<>\s]+@[^<>\s]+$/.test(header) ? `<${header}>` : undefined);
   const added = [`X-Ferry-Message-Class: ${o.messageClass}`, `X-Ferry-Source: ${o.source}`];
   if (!existing) added.unshift(`Message-ID: ${o.fallbackId}`);
   // An mbox "From " line is not a header: it must not end up inside the message.
   let body = raw;
-  if (body.subarray(0, 5).toString('latin1') === 'From ') body = body.subarray(body.indexOf('\n') + 1);
+  // (An obsolete-syntax `From :` header is a header, not an envelope line.)
+  if (/^From (?!\s*:)/.test(body.subarray(0, 16).toString('latin1'))) body = body.subarray(body.indexOf('\n') + 1);
   return { messageId: existing ?? o.fallbackId, mime: Buffer.concat([Buffer.from(added.join(eol) + eol, 'latin1'), body]) };
 }

@@ -101,6 +101,7 @@ interface Prepared {
 }
 
 const MAX_FAILURES_IN_REPORT = 1000;
+const MAX_BATCH_BYTES = 64 * 1024 * 1024;
 
 /** Run-level errors stop the run; the item that met one is left unrecorded for the resume. */
 const stopsRun = (e: FerryError) => e.errorClass === 'auth' || e.errorClass === 'config' || e.errorClass === 'system';
@@ -231,7 +232,8 @@ export async function executeRun(db: Db, spec: RunSpec): Promise<RunReport> {
 
     const batchSize = spec.batchSize ?? 2000;
     let batch: Prepared[] = [];
-    const flush = () => { if (batch.length) { commitBatch(batch); processed += batch.length; batch = []; emit(false); } };
+    let batchBytes = 0;
+    const flush = () => { if (batch.length) { commitBatch(batch); processed += batch.length; batch = []; batchBytes = 0; emit(false); } };
     const pool = new Set<Promise<void>>();
     const remote = spec.mode === 'import' && !dest.transactional ? (dest as RemoteDestination) : undefined;
 
@@ -291,7 +293,9 @@ export async function executeRun(db: Db, spec: RunSpec): Promise<RunReport> {
         const p = await prepare(next.value, s);
         if (!remote) {
           batch.push(p);
-          if (batch.length >= batchSize) flush();
+          // Flush by size too: a batch of large messages (mail with attachments) must not hold gigabytes.
+          batchBytes += (p.message?.mime.length ?? 0) + (p.item?.mime?.length ?? 0);
+          if (batch.length >= batchSize || batchBytes >= MAX_BATCH_BYTES) flush();
           continue;
         }
         const task = deliverRemote(p).catch((err) => { stopError ??= classify(err); })

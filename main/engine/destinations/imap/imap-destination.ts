@@ -150,7 +150,8 @@ export class ImapDestination implements RemoteDestination {
       throw err;
     }
     try {
-      const uids = await c.client.search({ header: { 'message-id': messageId } }, { uid: true });
+      // IMAP header search matches substrings: search without the angle brackets, which some messages omit.
+      const uids = await c.client.search({ header: { 'message-id': messageId.replace(/^<|>$/g, '') } }, { uid: true });
       if (!uids || !uids.length) return null;
       const status = c.client.mailbox;
       const validity = status && typeof status === 'object' ? String(status.uidValidity) : '';
