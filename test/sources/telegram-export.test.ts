@@ -486,6 +486,7 @@ describe('telegram-export: the copied samples (MIT)', () => {
     expect(items[3]!.to.map((t) => t.id)).toEqual(['user222', '@boris_k']);
     expect(items[5]).toMatchObject({ event: 'Service', from: { id: 'user222' }, meta: { Action: 'pin_message' } });
     expect(items[5]!.text).toContain('Борис pinned message 3');
+    expect(items[5]!.meta['Pinned-Message']).toBe('user111/222/3');
     expect(items[6]!.meta['Forwarded-From']).toBe('Какой-то канал');
     expect(items[7]!.text).toContain('[Sticker 😀]');
     expect(items[7]!.meta['Omitted-Media']).toBe('Sticker 😀: File not included. Change data exporting settings to download.');

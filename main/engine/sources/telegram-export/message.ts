@@ -159,6 +159,8 @@ export async function messageRecord(value: unknown, index: number, chat: ChatCon
   };
   if (chat.ownerScope && id.startsWith(chat.ownerScope)) meta['Telegram-Account'] = chat.ownerScope.slice(0, -1);
   if (service && str(m.action)) meta.Action = str(m.action)!;
+  const pinned = m.action === 'pin_message' && bareId(m.message_id) ? scopedId(chat, chatId, bareId(m.message_id)!) : undefined;
+  if (pinned) meta['Pinned-Message'] = pinned;
   if (forwarded !== undefined) meta['Forwarded-From'] = oneLine(forwarded);
   if (savedFrom) meta['Saved-From'] = oneLine(savedFrom);
   if (editedAt) meta.Edited = editedAt.toISOString();
