@@ -148,7 +148,7 @@ describe('conformance: slack samples', () => {
         ['C1/1736554746.482349', 'ThreadReply', 'C1/1736478630.905399'],
         ['C1/1736554783.040199', 'ThreadReply', 'C1/1736478630.905399'],
       ]);
-      expect(items[2]!.text.split('\n').includes('A message from a deactivated account')).toBe(true);
+      expect(items[2]!.text!.split('\n').includes('A message from a deactivated account')).toBe(true);
       await convertsAndParses(items);
     } finally {
       await tree.close();

@@ -229,7 +229,7 @@ describe('slack-export: an export made for the tests (folder)', () => {
   it('names join, leave and other channel events', async () => {
     const { items } = await collect(source, { path: MADE });
     const join = byId(items, 'C01GENERAL/1709280000.000100');
-    expect([join.event, join.from, join.text.split('\n').pop()]).toEqual(['ChannelJoin', DANA, '@Dana Kim has joined the channel']);
+    expect([join.event, join.from, join.text!.split('\n').pop()]).toEqual(['ChannelJoin', DANA, '@Dana Kim has joined the channel']);
     expect(byId(items, 'C01GENERAL/1709456400.000100').event).toBe('ChannelLeave');
     const topic = byId(items, 'G01SECRET/1709542800.000100');
     expect(topic.event).toBe('System');
