@@ -7,14 +7,13 @@
  * history; the tuple does not, so re-importing a later export of the chat finds the same ids.
  */
 import { createHash } from 'node:crypto';
-import type { IANAZone } from 'luxon';
 import type { Attachment, Identity, Item, SourceRecord } from '../../item';
 import { chatSubject, formatUtc, renderBody } from '../../convert/body';
 import type { LayoutDecision } from './date-order';
 import { type ChatExport, type ChatFile, mediaSize } from './chat-files';
 import { MAX_MESSAGE_CHARS, groupMessages } from './chat-lines';
 import { interpretText } from './content';
-import { wallToUtc } from './local-time';
+import type { ZoneClock } from './local-time';
 import { chatIdentity, identityKey, identityOf, splitAuthor } from './sender';
 import { readLines } from './text-lines';
 import { type WallTime, clockOf, localIso, ymdOf } from './timestamp';
@@ -26,7 +25,7 @@ export interface ChatPlan {
   exp: ChatExport;
   chatName: string;
   chatKey: string;
-  zone: IANAZone;
+  zone: ZoneClock;
   /** Layout key → how its dates read. */
   layouts: Map<string, LayoutDecision>;
   /** Sender labels from the first pass (to read `Name:text` with no space). */
@@ -80,7 +79,7 @@ export async function* emitChat(plan: ChatPlan, onBytes?: (n: number) => void): 
       continue;
     }
     const wall: WallTime = { ...ymd, ...clock };
-    const instant = wallToUtc(wall, plan.zone, previous);
+    const instant = plan.zone.toUtc(wall, previous);
     previous = instant.date.getTime();
     const local = localIso(wall, stamp.shape.seconds);
 

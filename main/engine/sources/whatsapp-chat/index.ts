@@ -14,7 +14,7 @@ import { type ChatExport, type ChatFile, openChats } from './chat-files';
 import { chatKeyFor, chatNameFor } from './chat-name';
 import type { DateOrderSetting } from './date-order';
 import { type ChatPlan, SOURCE_NAME, emitChat } from './emit';
-import { isValidZone } from './local-time';
+import { ZoneClock, isValidZone } from './local-time';
 import { type ChatScan, scanChat } from './scan';
 import { identityKey, identityOf } from './sender';
 
@@ -50,7 +50,7 @@ async function planChat(chat: ChatFile, exp: ChatExport, opts: Options, onBytes?
   const scan = await scanChat(chat, onBytes);
   const chatName = opts.chatName && exp.chats.length === 1 ? opts.chatName : chatNameFor(path.posix.basename(chat.path), chat.containers);
   const plan: ChatPlan = {
-    chat, exp, chatName, chatKey: chatKeyFor(chatName), zone: opts.zone,
+    chat, exp, chatName, chatKey: chatKeyFor(chatName), zone: new ZoneClock(opts.zone),
     layouts: scan.evidence.decide(opts.dateOrder), senderLabels: new Set(scan.senders),
     participants: participantsOf(scan, opts.owner), ...(opts.owner ? { owner: opts.owner } : {}),
   };
