@@ -1,0 +1,114 @@
+/**
+ * Runs a saved connector: its export, destination, folder, size limit and routing, under its daily
+ * cap. An import resumes the connector's unfinished import of the same export and destination (one
+ * that was interrupted, cancelled, or stopped by the cap), so a deferred remainder is picked up where
+ * it stopped.
+ */
+import path from 'node:path';
+import type { Engine } from '../engine';
+import { getSource } from '../sources/registry';
+import { createDestination, type DestinationConfig } from '../destinations/registry';
+import { type RunProgress, type RunReport, type AfterItemContext, executeRun } from '../runs/run';
+import type { RunRow } from '../store/runs';
+import type { ConvertOptions } from '../convert/convert';
+import type { Router } from '../routing/types';
+import type { Connector } from './connector-store';
+import { CapGuard, DEFERRED_NOTICE, cappedBatchSize, importedToday } from './daily-cap';
+
+export interface ConnectorRunOptions {
+  mode: 'import' | 'preview';
+  signal?: AbortSignal;
+  onProgress?: (p: RunProgress) => void;
+  now?: Date;
+  /** The routing the run uses (the mapping engine's router and its unmapped-queue hook); default: unassigned. */
+  routing?: { router: Router; afterItem?: (c: AfterItemContext) => void };
+  batchSize?: number;
+}
+
+export interface ConnectorRunResult {
+  /** Null when nothing ran because today's cap was already used up. */
+  report: RunReport | null;
+  /** The cap stopped the run (or kept it from starting): the rest waits for the next run. */
+  deferred: boolean;
+  message: string;
+}
+
+export function destinationConfigOf(c: Connector): DestinationConfig {
+  return { ...c.destination.settings, kind: c.destination.kind };
+}
+
+export function convertOptionsOf(c: Connector): ConvertOptions {
+  return {
+    ...(c.maxItemMb ? { maxItemBytes: Math.round(c.maxItemMb * 1024 * 1024) } : {}),
+    ...(c.oversize ? { oversize: c.oversize } : {}),
+  };
+}
+
+export function folderOf(c: Connector): string {
+  return c.folder ?? `${getSource(c.kind).spec.platform} Archive`;
+}
+
+/** The connector's newest import of this export into this destination, when it can be continued. */
+export function resumableRun(engine: Engine, c: Connector, input: string, destinationKey: string): RunRow | undefined {
+  engine.runs.markInterrupted();
+  const last = engine.runs.list({ connectorId: c.id, limit: 50 })
+    .find((r) => r.mode === 'import' && r.kind === c.kind && r.input === input && r.destination === destinationKey);
+  return last && (last.status === 'interrupted' || last.status === 'cancelled') ? last : undefined;
+}
+
+export async function runConnector(engine: Engine, c: Connector, o: ConnectorRunOptions): Promise<ConnectorRunResult> {
+  const now = o.now ?? new Date();
+  const source = getSource(c.kind);
+  const settings = { ...c.source, path: path.resolve(c.source.path) };
+  const destinationConfig = destinationConfigOf(c);
+  const destination = createDestination(destinationConfig, { db: engine.db });
+  const base = {
+    kind: c.kind, settings, mode: o.mode, destination, destinationConfig, connectorId: c.id, folder: folderOf(c), convert: convertOptionsOf(c),
+    ...(o.routing ? { router: o.routing.router, ...(o.routing.afterItem ? { afterItem: o.routing.afterItem } : {}) } : {}),
+    ...(o.onProgress ? { onProgress: o.onProgress } : {}), ...(o.batchSize ? { batchSize: o.batchSize } : {}),
+  };
+  if (o.mode === 'preview') {
+    const report = await executeRun(engine.db, { ...base, source, ...(o.signal ? { signal: o.signal } : {}) });
+    return { report, deferred: false, message: `preview run ${report.runId} ${report.status}` };
+  }
+
+  const remaining = c.dailyCap - importedToday(engine.db, c.id, now);
+  if (remaining <= 0) {
+    return { report: null, deferred: true, message: `${DEFERRED_NOTICE}: ${c.dailyCap.toLocaleString('en-US')} items were already imported today by "${c.name}"; the next run continues tomorrow.` };
+  }
+  const resume = resumableRun(engine, c, settings.path, destination.key);
+  const atStart = resume ? engine.runs.counts(resume.id) : undefined;
+  const capStop = new AbortController();
+  const guard = new CapGuard({
+    remaining, skip: resume ? engine.runs.doneSeqs(resume.id) : new Set(),
+    importedAtStart: atStart ? atStart.imported + atStart.partial : 0, doneAtStart: atStart?.available ?? 0,
+    stop: () => capStop.abort(),
+  });
+  const signal = o.signal ? AbortSignal.any([o.signal, capStop.signal]) : capStop.signal;
+  // Every batch's progress reaches the guard; the caller's listener still gets at most five a second.
+  let lastEmit = 0;
+  const onProgress = (p: RunProgress) => {
+    guard.progress(p);
+    const t = Date.now();
+    if (o.onProgress && (p.finished || t - lastEmit >= 200)) { lastEmit = t; o.onProgress(p); }
+  };
+  const report = await executeRun(engine.db, {
+    ...base, source: guard.wrap(source), signal, onProgress, progressIntervalMs: destination.transactional ? 0 : 200,
+    batchSize: Math.min(o.batchSize ?? 2000, cappedBatchSize(remaining)), ...(resume ? { resumeRunId: resume.id } : {}),
+  });
+  const capped = guard.capped;
+  // The cap fired and the run stopped for it (a cancel by the admin at the same moment counts as the admin's).
+  const deferred = capped && report.status === 'cancelled' && !o.signal?.aborted;
+  if (deferred) {
+    const msg = `${DEFERRED_NOTICE} (${c.dailyCap.toLocaleString('en-US')} items a day): the remaining items are deferred to the next run, which resumes this one.`;
+    engine.runs.addNotice(report.runId, msg);
+    report.notices.push(msg);
+    return { report, deferred, message: msg };
+  }
+  return { report, deferred: false, message: `run ${report.runId} ${report.status}` };
+}
+
+/** Whether a run was stopped by the daily cap. */
+export function wasDeferred(notices: string[]): boolean {
+  return notices.some((n) => n.startsWith(DEFERRED_NOTICE));
+}
