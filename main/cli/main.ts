@@ -9,6 +9,8 @@ import { registerArchive } from './commands/archive';
 import { registerKinds } from './commands/kinds';
 import { registerDemo } from './commands/demo';
 import { registerDestination } from './commands/destination';
+import { registerMapping } from './commands/mapping';
+import { registerUnmapped } from './commands/unmapped';
 import { FerryError } from '../engine/errors';
 
 export function buildProgram(): Command {
@@ -23,6 +25,8 @@ export function buildProgram(): Command {
   registerKinds(program);
   registerDemo(program);
   registerDestination(program);
+  registerMapping(program);
+  registerUnmapped(program);
   return program;
 }
 

@@ -10,8 +10,10 @@ import { previewMessages } from '../../engine/runs/preview';
 import type { RunReport } from '../../engine/runs/run';
 import type { ImportRequest } from '../../engine/engine';
 import { type DestFlags, addDestinationFlags, destinationFromFlags } from '../dest-options';
+import { type MappingFileOutcome, type RoutingFlags, addRoutingFlags, mappingNotice, routingWithMappingFile } from './mapping';
+import type { Engine } from '../../engine/engine';
 
-interface RunFlags extends DestFlags {
+interface RunFlags extends DestFlags, RoutingFlags {
   set?: string[];
   maxItemMb?: string;
   oversize?: string;
@@ -79,7 +81,7 @@ function cancelOnSigint(): { signal: AbortSignal; dispose: () => void } {
   return { signal: ac.signal, dispose: () => { process.off('SIGINT', onSig); process.off('SIGTERM', onSig); } };
 }
 
-export async function runWithProgress(ctx: CliContext, start: (hooks: Pick<ImportRequest, 'signal' | 'onProgress'>) => Promise<RunReport>, showProgress = true): Promise<RunReport> {
+export async function runWithProgress<T = RunReport>(ctx: CliContext, start: (hooks: Pick<ImportRequest, 'signal' | 'onProgress'>) => Promise<T>, showProgress = true): Promise<T> {
   const bar = progressReporter(showProgress && !ctx.json);
   const cancel = cancelOnSigint();
   try {
@@ -96,8 +98,16 @@ export function finishReport(ctx: CliContext, r: RunReport): void {
   else if (r.status === 'cancelled') process.exitCode = 130;
 }
 
+/** Records which mapping file a run used (and the rows it left out) as a run notice; the JSON output gets the details. */
+function withMappingNotice(engine: Engine, r: RunReport, mapping: MappingFileOutcome | undefined): RunReport & { mapping?: MappingFileOutcome } {
+  if (!mapping) return r;
+  const notice = mappingNotice(mapping);
+  engine.runs.addNotice(r.runId, notice);
+  return { ...r, notices: [...r.notices, notice], mapping };
+}
+
 function addRunFlags(cmd: Command): Command {
-  return addDestinationFlags(cmd)
+  return addRoutingFlags(addDestinationFlags(cmd))
     .option('--set <key=value>', 'a source setting (repeatable); `ferry kinds` lists them', collect)
     .option('--max-item-mb <mb>', 'largest item imported whole (default 10)')
     .option('--oversize <policy>', 'over the limit: partial (leave out attachments) or fail', undefined)
@@ -113,11 +123,12 @@ export function registerImport(program: Command): void {
       const ctx = CliContext.of(cmd);
       const settings = parseSettings(kind, inputPath, f.set);
       const engine = ctx.open();
+      const { routing, mapping } = await routingWithMappingFile(ctx, engine, f);
       const r = await runWithProgress(ctx, (hooks) => engine.run({
         kind, settings, mode: 'import', ...withDest(f), convert: convertOptions(f), ...(f.folder ? { folder: f.folder } : {}),
-        newRun: f.newRun === true, ...hooks,
+        routing, newRun: f.newRun === true, ...hooks,
       }), f.progress !== false);
-      finishReport(ctx, r);
+      finishReport(ctx, withMappingNotice(engine, r, mapping));
     });
 
   addRunFlags(withGlobals(program.command('preview <kind> <path>')
@@ -127,20 +138,23 @@ export function registerImport(program: Command): void {
       const ctx = CliContext.of(cmd);
       const settings = parseSettings(kind, inputPath, f.set);
       const engine = ctx.open();
+      const { routing, mapping } = await routingWithMappingFile(ctx, engine, f);
       const show = Number(f.show ?? 0);
       const shown = [];
       if (show > 0) {
-        for await (const e of previewMessages(getSource(kind), settings, { limit: show, convert: convertOptions(f) ?? {}, ...(f.folder ? { folder: f.folder } : {}) })) shown.push(e);
+        const router = engine.mapping.router(engine.mapping.routingConfig(routing, withDest(f).destination?.kind ?? 'archive'));
+        for await (const e of previewMessages(getSource(kind), settings, { limit: show, router, convert: convertOptions(f) ?? {}, ...(f.folder ? { folder: f.folder } : {}) })) shown.push(e);
       }
-      const r = await runWithProgress(ctx, (hooks) => engine.run({
-        kind, settings, mode: 'preview', ...withDest(f), convert: convertOptions(f), ...(f.folder ? { folder: f.folder } : {}), ...hooks,
-      }), f.progress !== false);
+      const r = withMappingNotice(engine, await runWithProgress(ctx, (hooks) => engine.run({
+        kind, settings, mode: 'preview', ...withDest(f), convert: convertOptions(f), ...(f.folder ? { folder: f.folder } : {}), routing, ...hooks,
+      }), f.progress !== false), mapping);
       if (ctx.json) ctx.print('', { ...r, messages: shown });
       else {
         for (const e of shown) {
           process.stdout.write(e.error ? `#${e.seq} FAILED ${e.error}\n\n` : [
             `#${e.seq} ${e.messageClass}`, `  From: ${e.from}`, `  To: ${e.to?.join(', ')}`, `  Subject: ${e.subject}`,
             `  Date: ${e.date}`, `  Message-ID: ${e.messageId}`,
+            `  Mailboxes: ${e.targets?.map((t) => `${t.mailbox || '(unassigned)'}/${t.folder}`).join(', ') || '(none)'}${e.unmapped ? ` — unmapped: ${e.unmappedIdentities?.join(', ')}` : ''}`,
             ...(e.attachments?.length ? [`  Attachments: ${e.attachments.map((a) => `${a.filename} (${a.size} bytes)`).join(', ')}`] : []),
             '',
           ].join('\n') + '\n');

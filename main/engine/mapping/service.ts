@@ -40,6 +40,8 @@ export interface LookupRequest {
   /** The date of the item (dated mappings); default now. */
   date?: Date;
   routing?: RoutingRequest;
+  /** Rows of a mapping file not saved yet, instead of the stored mapping set. */
+  rows?: MappingRow[];
 }
 
 export interface LookupResult {
@@ -154,7 +156,7 @@ export class MappingService {
   /** Where one identity maps (at a date), and by which rule. */
   lookup(req: LookupRequest): LookupResult {
     const config = this.routingConfig(req.routing);
-    const router = this.router(config);
+    const router = this.router(config, req.rows ? new MappingTable(req.rows) : undefined);
     const id = cleanCell(req.id);
     let kind = req.kind;
     if (!kind) {
