@@ -28,7 +28,7 @@ export async function* jsonlLines(input: Readable, maxLineBytes = MAX_LINE_BYTES
       let start = 0;
       for (let nl = chunk.indexOf(0x0a, start); nl >= 0; nl = chunk.indexOf(0x0a, start)) {
         const end = offset + nl + 1;
-        if (skipping) yield { line, end, tooLong: true };
+        if (skipping || pending + (nl - start) > maxLineBytes) yield { line, end, tooLong: true };
         else {
           parts.push(chunk.subarray(start, nl));
           yield { line, end, text: finish(parts.length === 1 ? parts[0]! : Buffer.concat(parts)) };
