@@ -7,6 +7,8 @@
 import { createReadStream, promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
+import { Transform } from 'node:stream';
+import { crc32 } from 'node:zlib';
 import yauzl from 'yauzl';
 import { configError, dataError } from '../../errors';
 
@@ -133,12 +135,37 @@ async function openZip(file: string): Promise<ExportTree> {
     zip.readEntry();
   });
   entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  let closed = false;
   return fromList(file, true, entries, problems, async (e) => {
     const entry = raw.get(e.path)!;
     try {
-      return await zip.openReadStreamPromise(entry);
+      // After close (an attachment read once the source has finished), read from a fresh handle.
+      if (closed) {
+        const again = await yauzl.openPromise(file, { lazyEntries: true, autoClose: true, decodeStrings: false });
+        const stream = await again.openReadStreamPromise(entry);
+        stream.once('end', () => again.close());
+        return verifyCrc(stream, entry.crc32, `${file}!${e.path}`);
+      }
+      return verifyCrc(await zip.openReadStreamPromise(entry), entry.crc32, `${file}!${e.path}`);
     } catch (err) {
       throw dataError(`${file}!${e.path}: cannot be read (${(err as Error).message})`, err);
     }
-  }, async () => zip.close());
+  }, async () => { if (!closed) { closed = true; zip.close(); } });
+}
+
+/**
+ * yauzl checks sizes but not checksums: an entry stored uncompressed with a flipped byte would read
+ * as silently altered content. Evidence must not be altered, so the CRC-32 is checked as it streams.
+ */
+function verifyCrc(input: Readable, expected: number, where: string): Readable {
+  let crc: number | undefined;
+  const check = new Transform({
+    transform(chunk: Buffer, _enc, done) { crc = crc32(chunk, crc); done(null, chunk); },
+    flush(done) {
+      const got = crc ?? 0;
+      done(got === expected >>> 0 ? null : dataError(`${where}: damaged ZIP entry, its content does not match the checksum recorded in the ZIP (CRC-32 ${got.toString(16)}, expected ${(expected >>> 0).toString(16)})`));
+    },
+  });
+  input.once('error', (err) => check.destroy(err));
+  return input.pipe(check);
 }

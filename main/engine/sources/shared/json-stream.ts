@@ -36,18 +36,21 @@ export async function* streamJson(input: Readable, opts: StreamJsonOptions): Asy
   let offset = 0;
   let prefixPending = opts.assignmentPrefix === true;
   let first = true;
+  /** Bytes before the JSON itself (a BOM, the `window.YTD… =` prefix). */
+  let skipped = 0;
   try {
     for await (const raw of input) {
       let chunk = raw as Buffer;
       if (first) {
         first = false;
         // A UTF-8 byte order mark (Facebook and Windows tools write one) is not JSON.
-        if (chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) { chunk = chunk.subarray(3); offset = 3; }
+        if (chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) { chunk = chunk.subarray(3); offset = 3; skipped = 3; }
       }
       if (prefixPending) {
         const eq = chunk.indexOf(0x3d); // '='
-        if (eq < 0) { offset += chunk.length; continue; }
+        if (eq < 0) { offset += chunk.length; skipped = offset; continue; }
         offset += eq + 1;
+        skipped = offset;
         chunk = chunk.subarray(eq + 1);
         prefixPending = false;
       }
@@ -56,7 +59,10 @@ export async function* streamJson(input: Readable, opts: StreamJsonOptions): Asy
       } catch (err) {
         // Values completed earlier in this same chunk were parsed before the error: hand them out first.
         while (ready.length) yield ready.shift()!;
-        throw dataError(`${opts.describe}: not valid JSON near byte ${offset} (${(err as Error).message})`, err);
+        // The parser counts bytes from what it was given; add what was skipped before it (BOM, `window.YTD… =`).
+        const abs = /absolute position "?(\d+)/.exec((err as Error).message)?.[1];
+        const at = abs !== undefined ? skipped + Number(abs) : offset;
+        throw dataError(`${opts.describe}: not valid JSON at byte ${at} (${(err as Error).message})`, err);
       }
       offset += chunk.length;
       while (ready.length) yield ready.shift()!;
