@@ -41,6 +41,8 @@ export interface MappingCheck {
   columns: MappingColumns;
   /** How day/month dates were read: from the file's unambiguous dates, or the caller's setting. */
   dateOrder: DateOrder | null;
+  /** The region national phone numbers were read in. */
+  defaultRegion: Region | null;
   rows: MappingRow[];
   errors: MappingRowError[];
   /** Things worth knowing that are not errors (how dates were read, duplicate rows). */
@@ -262,7 +264,7 @@ export function parseMappingCsv(data: Buffer | string, opts: MappingParseOptions
     }
     rows.push(row);
   }
-  return { file, encoding: decoded.encoding, delimiter, header: layout.header, columns: layout.names, dateOrder: order, rows, errors, notes };
+  return { file, encoding: decoded.encoding, delimiter, header: layout.header, columns: layout.names, dateOrder: order, defaultRegion: region, rows, errors, notes };
 }
 
 /** Reads and checks a mapping file. Throws a config error only when the file as a whole is unusable. */

@@ -118,14 +118,14 @@ export class MappingService {
   }
 
   /** Saves a checked file's good rows as a new mapping set version (the newest, used by default). */
-  save(check: MappingCheck, opts: { label?: string; connectorId?: number | null; defaultRegion?: string | null } = {}): SaveResult {
-    return this.sets.save(check, { ...opts, defaultRegion: this.region(opts.defaultRegion) });
+  save(check: MappingCheck, opts: { label?: string; connectorId?: number | null } = {}): SaveResult {
+    return this.sets.save(check, opts);
   }
 
   async importFile(file: string, opts: { label?: string; connectorId?: number | null; defaultRegion?: string | null; dateOrder?: MappingParseOptions['dateOrder'] } = {}):
     Promise<{ check: MappingCheck; saved: SaveResult }> {
     const check = await this.checkFile(file, opts);
-    return { check, saved: this.save(check, opts) };
+    return { check, saved: this.save(check, { ...(opts.label ? { label: opts.label } : {}), ...(opts.connectorId !== undefined ? { connectorId: opts.connectorId } : {}) }) };
   }
 
   /** Resolves a request against the app-wide defaults into what a run records and routes with. */

@@ -51,8 +51,8 @@ export class MappingSets {
   constructor(private readonly db: Db) {}
 
   /** Stores the good rows of a checked file as a new version. A file with no good row is refused. */
-  save(check: Pick<MappingCheck, 'file' | 'rows' | 'errors'> & Partial<Pick<MappingCheck, 'dateOrder'>>,
-    opts: { label?: string; connectorId?: number | null; defaultRegion?: string | null } = {}): SaveResult {
+  save(check: Pick<MappingCheck, 'file' | 'rows' | 'errors'> & Partial<Pick<MappingCheck, 'dateOrder' | 'defaultRegion'>>,
+    opts: { label?: string; connectorId?: number | null } = {}): SaveResult {
     if (!check.rows.length) {
       throw configError(`${check.file}: no usable mapping row${check.errors.length ? ` (${check.errors.length} rejected; see the errors by line)` : ''}; nothing saved`);
     }
@@ -60,7 +60,7 @@ export class MappingSets {
     const hash = hashRows(check.rows);
     const newest = this.latestRaw(connectorId);
     if (newest && newest.content_hash === hash) return { set: toInfo(newest), reused: true };
-    const settings = { defaultRegion: opts.defaultRegion ?? null, dateOrder: check.dateOrder ?? null };
+    const settings = { defaultRegion: check.defaultRegion ?? null, dateOrder: check.dateOrder ?? null };
     const id = this.db.transaction(() => {
       const setId = Number(this.db.prepare(`INSERT INTO mapping_sets (connector_id, label, file_name, content_hash, row_count, rejected, settings, created_at)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`).run(connectorId, opts.label ?? check.file, check.file, hash, check.rows.length,
