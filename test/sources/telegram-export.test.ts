@@ -260,7 +260,7 @@ describe('telegram-export: broken and unusual exports', () => {
     const dir = writeExport('malformed', text);
     const { items, bad } = await collect(source, { path: dir });
     expect(items.map((i) => i.id)).toEqual(MADE_IDS.slice(0, 6));
-    expect(bad.map((b) => b.reason)).toEqual([expect.stringMatching(/not valid JSON near byte \d+.*every message up to chat "Deals 🚀", message 100 /)]);
+    expect(bad.map((b) => b.reason)).toEqual([expect.stringMatching(/not valid JSON at byte \d+.*every message up to chat "Deals 🚀", message 100 /)]);
     // The parser's own position is more precise than the chunk offset: it points into message 101.
     const at = Number(/^byte (\d+)$/.exec(bad[0]!.origin.position ?? '')?.[1]);
     expect(text.slice(0, at)).toContain('"Welcome to Deals"');
@@ -279,7 +279,7 @@ describe('telegram-export: broken and unusual exports', () => {
     expect(items.length).toBeLessThan(MADE_IDS.length);
     expect(items.map((i) => i.id)).toEqual(MADE_IDS.slice(0, items.length));
     expect(bad.at(-1)!.origin.file).toBe(`${zipPath}!result.json`);
-    expect(bad.at(-1)!.reason).toMatch(/(not valid JSON near byte|cannot be read past byte|truncated JSON).*could not be$/);
+    expect(bad.at(-1)!.reason).toMatch(/(not valid JSON at byte|cannot be read past byte|truncated JSON).*could not be$/);
   });
 
   it('a deleted account (from: null) is named so, and cancelling stops the read', async () => {
