@@ -261,6 +261,23 @@ describe('slack-export: an export made for the tests (folder)', () => {
     expect(file.attachments.map((a) => [a.filename, a.content.toString('utf8')])).toEqual([['q1-report.txt', REPORT]]);
   });
 
+  it('stops at the next day file when the run is cancelled, and reports progress', async () => {
+    const ac = new AbortController();
+    const seen: string[] = [];
+    const fractions: number[] = [];
+    for await (const r of source.read({ path: MADE }, { signal: ac.signal, progress: (f) => fractions.push(f) })) {
+      if ('id' in r && r.id) seen.push(r.id);
+      if (seen.length === 2) ac.abort();
+    }
+    // Cancellation is checked between day files: the day file under way (deal-room, two messages) is finished.
+    expect(seen).toEqual(MADE_IDS.slice(0, 3));
+    const all: number[] = [];
+    for await (const _ of source.read({ path: MADE }, { progress: (f) => all.push(f) })) { /* drain */ }
+    expect(all.at(-1)).toBe(1);
+    expect([...all].sort((a, b) => a - b)).toEqual(all);
+    expect(fractions.length).toBeLessThan(all.length);
+  });
+
   it('gives the same records in the same order on a second read', async () => {
     const a = await collect(source, { path: MADE });
     const b = await collect(source, { path: MADE });

@@ -104,6 +104,7 @@ async function* read(settings: SourceSettings, ctx: ReadContext): AsyncGenerator
       if (ctx.signal?.aborted) return;
       const conv = await conversationOf(tree, ws, folder, notice);
       for (const day of folder.days) {
+        if (ctx.signal?.aborted) return;
         const file = tree.describe(day.path);
         for await (const e of readArrayFile(tree, day.path, 'messages')) {
           if (e.kind === 'bad') yield { bad: true, origin: { file, position: e.position }, reason: e.reason };
