@@ -10,7 +10,6 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { simpleParser } from 'mailparser';
 import { slackExportSource as source } from '../../main/engine/sources/slack-export';
 import { readArrayFile } from '../../main/engine/sources/slack-export/array-file';
-import { ExportReader } from '../../main/engine/sources/slack-export/export-reader';
 import { FileLocator } from '../../main/engine/sources/slack-export/files';
 import { messageRecord } from '../../main/engine/sources/slack-export/message';
 import { Workspace } from '../../main/engine/sources/slack-export/workspace';
@@ -43,9 +42,8 @@ async function convertsAndParses(items: Item[]): Promise<void> {
 
 /** Messages outside an export layout, mapped as if they were in a conversation `C1` nobody else is known in. */
 async function looseMessages(dir: string, values: { value: unknown; file: string; position: string }[], tree: ExportTree): Promise<SourceRecord[]> {
-  const reader = new ExportReader(tree);
   const conv = { id: 'C1', title: '#sample', dir: '', audience: [] };
-  return values.map((v) => messageRecord(v.value, { ws: new Workspace(), conv, files: new FileLocator(tree, '', reader),
+  return values.map((v) => messageRecord(v.value, { ws: new Workspace(), conv, files: new FileLocator(tree, ''),
     origin: { file: path.join(dir, v.file), position: v.position } }));
 }
 

@@ -7,7 +7,6 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Attachment } from '../../item';
 import { type ExportTree, type TreeEntry, isZipFile, openExportTree } from '../shared/export-tree';
-import { ExportReader } from '../slack-export/export-reader';
 import { configError } from '../../errors';
 
 export interface MattermostExport {
@@ -76,8 +75,7 @@ export async function openMattermostExport(location: string): Promise<Mattermost
       return { tree, jsonl, files: new BesideFiles(path.dirname(location)), close: () => tree.close() };
     }
     const jsonl = await findJsonl(tree);
-    const reader = new ExportReader(tree);
-    return { tree, jsonl, files: new TreeFiles(tree, path.posix.dirname(jsonl.path), reader), close: () => reader.close() };
+    return { tree, jsonl, files: new TreeFiles(tree, path.posix.dirname(jsonl.path)), close: () => tree.close() };
   } catch (err) {
     await tree.close();
     throw err;
@@ -105,12 +103,12 @@ function candidates(p: string, dir: string): string[] {
 }
 
 class TreeFiles implements AttachmentFiles {
-  constructor(private readonly tree: ExportTree, private readonly dir: string, private readonly reader: ExportReader) {}
+  constructor(private readonly tree: ExportTree, private readonly dir: string) {}
 
   async find(p: string): Promise<Attachment | undefined> {
     for (const c of candidates(p, this.dir)) {
       const e = this.tree.get(c);
-      if (e) return { filename: path.posix.basename(e.path), size: e.size, read: () => this.reader.read(e.path) };
+      if (e) return { filename: path.posix.basename(e.path), size: e.size, read: () => this.tree.readBuffer(e.path) };
     }
     return undefined;
   }

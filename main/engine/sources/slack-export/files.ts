@@ -8,7 +8,6 @@
 import path from 'node:path';
 import type { Attachment } from '../../item';
 import type { ExportTree, TreeEntry } from '../shared/export-tree';
-import type { ExportReader } from './export-reader';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -53,7 +52,7 @@ export class FileLocator {
   /** `__uploads/<id>/…` entries by file id. */
   private readonly uploads = new Map<string, TreeEntry[]>();
 
-  constructor(private readonly tree: ExportTree, private readonly root: string, private readonly reader: ExportReader) {
+  constructor(private readonly tree: ExportTree, private readonly root: string) {
     const prefix = `${root}__uploads/`;
     for (const e of tree.entries) {
       if (!e.path.startsWith(prefix)) continue;
@@ -100,8 +99,9 @@ export class FileLocator {
       const entry = this.find(f, folderDir);
       if (entry) {
         const contentType = str(f.mimetype);
-        const reader = this.reader;
-        out.attachments.push({ filename: name, size: entry.size, ...(contentType ? { contentType } : {}), read: () => reader.read(entry.path) });
+        const tree = this.tree;
+        // Lazy: read when converted, possibly after read() has closed the tree (the tree reopens for it).
+        out.attachments.push({ filename: name, size: entry.size, ...(contentType ? { contentType } : {}), read: () => tree.readBuffer(entry.path) });
         continue;
       }
       const size = typeof f.size === 'number' ? ` (${sizeText(f.size)})` : '';

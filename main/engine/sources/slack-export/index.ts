@@ -11,7 +11,6 @@ import { type ExportTree, openExportTree } from '../shared/export-tree';
 import { type ConversationFolder, type SlackLayout, findLayout } from './layout';
 import { type ConversationInfo, type Workspace, loadWorkspace } from './workspace';
 import { readArrayFile } from './array-file';
-import { ExportReader } from './export-reader';
 import { FileLocator } from './files';
 import { type ConversationContext, SOURCE, messageRecord } from './message';
 
@@ -88,7 +87,6 @@ async function check(settings: SourceSettings): Promise<CheckResult> {
 
 async function* read(settings: SourceSettings, ctx: ReadContext): AsyncGenerator<SourceRecord> {
   const { tree, layout } = await openExport(settings.path);
-  const reader = new ExportReader(tree);
   const notice = (m: string) => ctx.notice?.(m);
   try {
     for (const p of tree.problems) notice(p);
@@ -97,7 +95,7 @@ async function* read(settings: SourceSettings, ctx: ReadContext): AsyncGenerator
     if (!layout.lists['users.json']) notice(`${tree.describe(`${layout.root}users.json`)} is missing: people appear by user id, without names or email addresses`);
     const ws = await loadWorkspace(tree, layout);
     for (const p of ws.problems) yield { bad: true, origin: { file: p.file, position: p.position }, reason: p.reason };
-    const files = new FileLocator(tree, layout.root, reader);
+    const files = new FileLocator(tree, layout.root);
     const total = layout.folders.reduce((n, f) => n + f.days.reduce((m, d) => m + d.size, 0), 0) || 1;
     let done = 0;
     for (const folder of layout.folders) {
@@ -115,7 +113,7 @@ async function* read(settings: SourceSettings, ctx: ReadContext): AsyncGenerator
       }
     }
   } finally {
-    await reader.close();
+    await tree.close();
   }
 }
 
