@@ -1,0 +1,68 @@
+/**
+ * Attachments, as Graph takes them (attach large files to Outlook messages):
+ * - carried in the create request while their total stays under ~3 MB (the request limit is 4 MB
+ *   once base64-encoded);
+ * - otherwise added after the create: under 3 MB by POST .../attachments, from 3 MB to 150 MB by an
+ *   upload session (createUploadSession, then PUTs of byte ranges with Content-Range, in order; the
+ *   last answers 201 Created).
+ */
+import { FerryError } from '../../errors';
+import type { GraphClient } from './graph-client';
+import { userPath } from './folders';
+import { fileAttachmentJson, type OutgoingAttachment } from './message-json';
+
+/** Raw bytes (body and attachments) carried in one create request. */
+export const INLINE_BUDGET = 3 * 1024 * 1024;
+export const UPLOAD_SESSION_MIN = 3 * 1024 * 1024;
+export const MAX_ATTACHMENT = 150 * 1024 * 1024;
+/** Upload range size: under Graph's 4 MB per PUT, a multiple of 320 KiB as Microsoft's upload sessions prefer. */
+export const CHUNK_BYTES = 9 * 320 * 1024;
+
+/** Which attachments go in the create request (smallest first, within the budget) and which after it. */
+export function splitAttachments(attachments: OutgoingAttachment[], bodyBytes: number): { inline: OutgoingAttachment[]; later: OutgoingAttachment[] } {
+  let room = INLINE_BUDGET - bodyBytes;
+  const inlineSet = new Set<OutgoingAttachment>();
+  for (const a of [...attachments].sort((x, y) => x.content.length - y.content.length)) {
+    if (a.content.length > room) break;
+    inlineSet.add(a);
+    room -= a.content.length;
+  }
+  // Keep the message's own order within each group.
+  return { inline: attachments.filter((a) => inlineSet.has(a)), later: attachments.filter((a) => !inlineSet.has(a)) };
+}
+
+export interface AttachContext {
+  client: GraphClient;
+  mailbox: string;
+  /** Graph's id of the created message. */
+  itemId: string;
+  /** The message's Message-ID, for errors. */
+  messageId: string;
+  signal?: AbortSignal;
+}
+
+export async function addAttachment(c: AttachContext, a: OutgoingAttachment): Promise<void> {
+  const base = `${userPath(c.mailbox)}/messages/${encodeURIComponent(c.itemId)}/attachments`;
+  const what = `adding the attachment "${a.name}" (${a.content.length} bytes) to message ${c.messageId}`;
+  const signal = c.signal ? { signal: c.signal } : {};
+  if (a.content.length < UPLOAD_SESSION_MIN) {
+    await c.client.send({ mailbox: c.mailbox, method: 'POST', url: base, json: fileAttachmentJson(a), idempotent: false, what, ...signal });
+    return;
+  }
+  const session = await c.client.send({
+    mailbox: c.mailbox, method: 'POST', url: `${base}/createUploadSession`, idempotent: true, what: `opening an upload session for ${what}`, ...signal,
+    json: { AttachmentItem: { attachmentType: 'file', name: a.name, size: a.content.length, contentType: a.contentType, isInline: a.isInline, ...(a.contentId ? { contentId: a.contentId } : {}) } },
+  });
+  const uploadUrl = (session.json as { uploadUrl?: string } | null)?.uploadUrl;
+  if (!uploadUrl) throw new FerryError('transient', `Microsoft 365 opened no upload session (no uploadUrl) while ${what} in mailbox ${c.mailbox}`);
+  const size = a.content.length;
+  for (let start = 0; start < size; start += CHUNK_BYTES) {
+    const end = Math.min(size, start + CHUNK_BYTES) - 1;
+    const r = await c.client.send({
+      mailbox: c.mailbox, method: 'PUT', url: uploadUrl, auth: false, idempotent: false, what: `uploading bytes ${start}-${end} of ${size} while ${what}`, ...signal,
+      raw: { body: a.content.subarray(start, end + 1), headers: { 'content-type': 'application/octet-stream', 'content-range': `bytes ${start}-${end}/${size}` } },
+    });
+    const last = end === size - 1;
+    if (last && r.status !== 201) throw new FerryError('transient', `Microsoft 365 answered HTTP ${r.status} instead of 201 Created to the last range while ${what} in mailbox ${c.mailbox}`);
+  }
+}
