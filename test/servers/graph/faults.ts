@@ -21,6 +21,9 @@ export interface Fault {
   /** Only requests for this mailbox. */
   mailbox?: string;
   status?: number;
+  /** Graph error code and message of a `status` fault (default: one that fits the status). */
+  code?: string;
+  message?: string;
   retryAfterSec?: number;
   afterHandling?: boolean;
   delayMs?: number;

@@ -294,7 +294,7 @@ export class GraphServer {
     sendJson: (status: number, body?: unknown, headers?: Record<string, string>) => void, sendError: (e: GraphHttpError) => void,
     handle: () => Promise<{ status: number; body?: unknown; headers?: Record<string, string> } | undefined>,
   ): Promise<void> {
-    const statusError = () => new GraphHttpError(f.status ?? 500, codeFor(f.status ?? 500), `Injected fault: HTTP ${f.status ?? 500}.`,
+    const statusError = () => new GraphHttpError(f.status ?? 500, f.code ?? codeFor(f.status ?? 500), f.message ?? `Injected fault: HTTP ${f.status ?? 500}.`,
       f.retryAfterSec !== undefined ? { 'retry-after': String(f.retryAfterSec) } : {});
     switch (f.kind) {
       case 'drop-before':
@@ -320,8 +320,11 @@ export class GraphServer {
   private mailOperation(r: Route, mb: Mailbox, url: URL, body: Record<string, unknown>): { status: number; body?: unknown; headers?: Record<string, string> } {
     const q = (k: string) => url.searchParams.get(k);
     const msg = (m: StoredMessage) => {
-      const j = select(messageJson(m, expandedPropertyIds(q('$expand'))), q('$select'));
+      const full = messageJson(m, expandedPropertyIds(q('$expand')));
+      const j = select(full, q('$select'));
       if (!q('$select')?.includes('internetMessageHeaders')) delete j.internetMessageHeaders;
+      // An expanded navigation property is returned whatever $select says.
+      if (full.singleValueExtendedProperties) j.singleValueExtendedProperties = full.singleValueExtendedProperties;
       return j;
     };
     const folderJson = (f: { id: string; displayName: string; parentFolderId: string }) => ({

@@ -19,7 +19,7 @@ import { SlidingWindowBudget } from '../shared/sliding-window';
 import { sleep } from '../shared/sleep';
 import { GraphApiError, graphApiError, graphErrorBody } from './graph-errors';
 import { NetworkFailure, httpRequest, jsonOf, type HttpResponse } from './http';
-import type { ResolvedGraphSettings } from './settings';
+import { credentialHint, type ResolvedGraphSettings } from './settings';
 import type { GraphTokenProvider } from './token';
 
 export interface GraphCall {
@@ -57,23 +57,26 @@ export interface GraphClientStats {
   retryAfterWaitMs: number;
 }
 
+export const newClientStats = (): GraphClientStats => ({ requests: 0, throttled: 0, retries: 0, recoveries: 0, retryAfterWaitMs: 0 });
+
 export class GraphClient {
   readonly limiter: KeyedConcurrencyLimiter;
   private readonly requestBudget: SlidingWindowBudget;
   private readonly byteBudget: SlidingWindowBudget;
   /** Per mailbox: no request before this instant (a Retry-After applies to the whole mailbox). */
   private readonly pausedUntil = new Map<string, number>();
-  readonly stats: GraphClientStats = { requests: 0, throttled: 0, retries: 0, recoveries: 0, retryAfterWaitMs: 0 };
 
   constructor(
     private readonly settings: ResolvedGraphSettings,
     private readonly tokens: GraphTokenProvider,
     private readonly dispatcher: Dispatcher,
+    /** Counters, kept by the owner so they outlive this client. */
+    readonly stats: GraphClientStats = newClientStats(),
   ) {
     const l = settings.limits;
     this.limiter = new KeyedConcurrencyLimiter(l.mailboxConcurrency);
-    // A small margin on the window: the service starts counting when a request arrives, a little after we send it.
-    const margin = (ms: number) => ms + Math.min(1000, Math.ceil(ms * 0.01));
+    // A margin on the window: the service counts a request when it arrives (an upload when its last byte does), a little after we send it.
+    const margin = (ms: number) => ms + Math.min(1000, Math.max(100, Math.ceil(ms * 0.01)));
     this.requestBudget = new SlidingWindowBudget({ limit: l.requestsPerWindow, windowMs: margin(l.requestWindowMs) });
     this.byteBudget = new SlidingWindowBudget({ limit: l.uploadBytesPerWindow, windowMs: margin(l.uploadWindowMs) });
   }
@@ -100,10 +103,11 @@ export class GraphClient {
       let token: string | undefined;
       const release = await this.acquire(mailbox, call.signal);
       try {
+        // The token first: a sign-in can take a while, and the budgets count from the moment of sending.
+        if (call.auth !== false) token = await this.tokens.token();
         await this.waitForPause(mailbox, call.signal);
         await this.requestBudget.take(mailbox, 1, call.signal);
         if (body && call.method !== 'GET') await this.byteBudget.take(mailbox, body.length, call.signal);
-        if (call.auth !== false) token = await this.tokens.token();
         this.stats.requests++;
         res = await httpRequest(this.dispatcher, {
           method: call.method, url, timeoutMs: this.settings.timeouts.requestMs,
@@ -208,7 +212,7 @@ export class GraphClient {
   }
 
   private context(call: GraphCall, requestId?: string) {
-    return { tenantId: this.settings.tenantId, mailbox: call.mailbox, what: call.what, ...(requestId ? { requestId } : {}) };
+    return { tenantId: this.settings.tenantId, mailbox: call.mailbox, what: call.what, credentialHint: credentialHint(this.settings), ...(requestId ? { requestId } : {}) };
   }
 
   private cancelled(call: GraphCall, cause: unknown): FerryError {

@@ -16,7 +16,7 @@ import type { Delivered, DeliveryTarget, RemoteDestination } from '../types';
 import type { Dispatcher } from 'undici';
 import { addAttachment, MAX_ATTACHMENT, splitAttachments } from './attachments';
 import { FolderResolver, odataString, userPath } from './folders';
-import { GraphApiError, GraphClient, type GraphResult } from './graph-client';
+import { GraphApiError, GraphClient, newClientStats, type GraphClientStats, type GraphResult } from './graph-client';
 import { createDispatcher } from './http';
 import { PROP, fileAttachmentJson, graphMessage, type GraphMessage } from './message-json';
 import { resolveGraphSettings, type GraphSettings, type ResolvedGraphSettings } from './settings';
@@ -58,10 +58,8 @@ export class GraphDestination implements RemoteDestination {
     if (c) await c.dispatcher.close();
   }
 
-  /** The HTTP client, for statistics (requests, throttling, retries). */
-  get client(): GraphClient {
-    return this.connection().client;
-  }
+  /** Requests, throttling answers, retries and recoveries since the destination was made. */
+  readonly stats: GraphClientStats = newClientStats();
 
   async deliver(message: ConvertedMessage, target: DeliveryTarget, signal?: AbortSignal): Promise<Delivered> {
     const mailbox = this.mailboxOf(target);
@@ -114,7 +112,7 @@ export class GraphDestination implements RemoteDestination {
     if (!this.conn) {
       const dispatcher = createDispatcher({ ...(this.settings.caCertificate ? { ca: this.settings.caCertificate } : {}), connectTimeoutMs: this.settings.timeouts.connectMs });
       const tokens = new GraphTokenProvider(this.settings, this.getCredential, dispatcher);
-      const client = new GraphClient(this.settings, tokens, dispatcher);
+      const client = new GraphClient(this.settings, tokens, dispatcher, this.stats);
       this.conn = { dispatcher, tokens, client, folders: new FolderResolver(client) };
     }
     return this.conn;

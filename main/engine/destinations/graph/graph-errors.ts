@@ -31,6 +31,8 @@ export interface ErrorContext {
   /** What was being done: `creating message <id> in folder "Twitter Archive"`. */
   what: string;
   requestId?: string;
+  /** Where the admin fixes the credentials (from the settings). */
+  credentialHint: string;
 }
 
 export function graphApiError(status: number, body: GraphErrorBody, ctx: ErrorContext): GraphApiError {
@@ -38,7 +40,7 @@ export function graphApiError(status: number, body: GraphErrorBody, ctx: ErrorCo
   const graphSays = `${body.code}: ${body.message}`;
   const make = (cls: ErrorClass, message: string) => new GraphApiError(cls, `${message}${ref}`, status, body.code, ctx.requestId);
   if (status === 401) {
-    return make('auth', `Microsoft 365 refused the app's access token for tenant ${ctx.tenantId} twice while ${ctx.what} (${graphSays}): check the app registration's credentials and that the tenant ID is right`);
+    return make('auth', `Microsoft 365 rejected the app's credentials for tenant ${ctx.tenantId}: its access token was refused twice while ${ctx.what} (${graphSays}); ${ctx.credentialHint}`);
   }
   if (status === 403) {
     return make('auth', `Microsoft 365 denied the app access to mailbox ${ctx.mailbox} while ${ctx.what} (${graphSays}): the app needs the Mail.ReadWrite application permission with admin consent, and no application access policy may exclude this mailbox`);

@@ -128,3 +128,10 @@ export function graphCredentialRef(s: Pick<GraphSettings, 'tenantId' | 'clientId
 export function graphResource(graphBaseUrl: string): string {
   return new URL(graphBaseUrl).origin;
 }
+
+/** Where an admin fixes the app's credentials, for error messages. */
+export function credentialHint(s: Pick<GraphSettings, 'tenantId' | 'clientId' | 'auth' | 'certificateThumbprint'>): string {
+  return s.auth === 'secret'
+    ? `check the client secret in Ferry's keychain entry "${graphCredentialRef(s)}" (it must be the secret's value, not its ID, and may have expired)`
+    : `check the certificate: thumbprint ${s.certificateThumbprint ?? '(none)'} must be one uploaded to the app registration, and the private key in Ferry's keychain entry "${graphCredentialRef(s)}" must belong to it`;
+}

@@ -10,7 +10,7 @@ import { ConfidentialClientApplication, type INetworkModule, type NetworkRequest
 import type { Dispatcher } from 'undici';
 import { FerryError, errorMessage } from '../../errors';
 import { NetworkFailure, httpRequest, jsonOf } from './http';
-import { DEFAULT_AUTHORITY_HOST, graphCredentialRef, graphResource, type ResolvedGraphSettings } from './settings';
+import { DEFAULT_AUTHORITY_HOST, credentialHint, graphCredentialRef, graphResource, type ResolvedGraphSettings } from './settings';
 
 export type GetCredential = () => Promise<string>;
 
@@ -115,10 +115,7 @@ export class GraphTokenProvider {
       return new FerryError('transient', `could not reach the Microsoft sign-in service at ${s.authorityHost} for ${where}${nf ? ` (${nf.message})` : ` (${firstLine})`}`, { cause: err });
     }
     if (e.errorCode === 'invalid_client') {
-      const fix = s.auth === 'secret'
-        ? `check the client secret in Ferry's keychain entry "${graphCredentialRef(s)}" (it must be the secret's value, not its ID, and may have expired)`
-        : `check the certificate: thumbprint ${s.certificateThumbprint} must be one uploaded to the app registration, and the private key in Ferry's keychain entry "${graphCredentialRef(s)}" must belong to it`;
-      return new FerryError('auth', `Microsoft 365 rejected the app's credentials for ${where}: ${fix}${aadsts ? ` [${aadsts}]` : ''}`, { cause: err });
+      return new FerryError('auth', `Microsoft 365 rejected the app's credentials for ${where}: ${credentialHint(s)}${aadsts ? ` [${aadsts}]` : ''}`, { cause: err });
     }
     if (e.errorCode === 'unauthorized_client' || aadsts === 'AADSTS700016') {
       return new FerryError('config', `the app ${s.clientId} was not found in ${where}: check the application (client) ID and the tenant ID${aadsts ? ` [${aadsts}]` : ''}`, { cause: err });
