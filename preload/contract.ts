@@ -337,13 +337,4 @@ export const EventSchema = z.discriminatedUnion('type', [
 ]);
 export type FerryEvent = z.infer<typeof EventSchema>;
 
-/** Electron IPC channel names used by the preload and main. */
-export const IPC_INVOKE = 'ferry:invoke';
-export const IPC_EVENT = 'ferry:event';
-
-/** What the preload exposes as `window.ferry`. */
-export interface FerryBridge {
-  invoke<C extends Channel>(channel: C, request: RequestOf<C>): Promise<Result<ReplyOf<C>>>;
-  /** Subscribes to pushed events; returns the unsubscribe function. */
-  onEvent(listener: (event: FerryEvent) => void): () => void;
-}
+export { IPC_EVENT, IPC_INVOKE, type FerryBridge } from './bridge';

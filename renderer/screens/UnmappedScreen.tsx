@@ -1,0 +1,155 @@
+/**
+ * Unmapped: the identities whose items reached no mailbox, with counts; add a mapping row in place,
+ * see where their items would go now, and import them again (mailboxes that already have an item,
+ * such as the catch-all, are skipped).
+ */
+import { Fragment, useEffect, useState } from 'react';
+import type { ReplyOf, RunReportView, UnmappedIdentityView, UnmappedItemView } from '../../preload/contract';
+import { call, errorText } from '../api';
+import { dateTime, num } from '../format';
+import { useStore } from '../store';
+import { EmptyState } from '../components/bits';
+import { Report } from './RunScreen';
+
+export function UnmappedScreen() {
+  const connectors = useStore((s) => s.connectors);
+  const connectorId = useStore((s) => s.connectorId);
+  const notify = useStore((s) => s.notify);
+  const refreshRuns = useStore((s) => s.refreshRuns);
+  const [list, setList] = useState<ReplyOf<'unmapped.list'> | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [adding, setAdding] = useState<string | null>(null);
+  const [mailbox, setMailbox] = useState('');
+  const [mapTo, setMapTo] = useState<number | null>(connectorId);
+  const [open, setOpen] = useState<Record<string, UnmappedItemView[]>>({});
+  const [busy, setBusy] = useState(false);
+  const [report, setReport] = useState<RunReportView | null>(null);
+
+  const load = async () => {
+    try {
+      setList(await call('unmapped.list', {}));
+      setError(null);
+    } catch (err) {
+      setError(errorText(err));
+    }
+  };
+  useEffect(() => { void load(); }, []);
+  useEffect(() => { if (mapTo === null && connectorId !== null) setMapTo(connectorId); }, [connectorId]);
+
+  const showItems = async (who: UnmappedIdentityView) => {
+    if (open[who.key]) { const { [who.key]: _x, ...rest } = open; setOpen(rest); return; }
+    try {
+      setOpen({ ...open, [who.key]: await call('unmapped.items', { key: who.key, limit: 100 }) });
+    } catch (err) {
+      notify('error', errorText(err));
+    }
+  };
+
+  const addMapping = async (e: React.FormEvent, who: UnmappedIdentityView) => {
+    e.preventDefault();
+    if (mapTo === null) return;
+    try {
+      const set = await call('unmapped.addMapping', { connectorId: mapTo, externalId: who.id, mailbox: mailbox.trim() });
+      notify('success', `${who.id} now maps to ${mailbox.trim()} (mapping version ${set.version}).`);
+      setAdding(null);
+      setMailbox('');
+      await load();
+      if (open[who.key]) setOpen({ ...open, [who.key]: await call('unmapped.items', { key: who.key, limit: 100 }) });
+    } catch (err) {
+      notify('error', errorText(err));
+    }
+  };
+
+  const reimport = async (keys?: string[]) => {
+    setBusy(true);
+    try {
+      const r = await call('unmapped.reimport', keys ? { keys } : {});
+      setReport(r);
+      notify('success', `Re-import: ${num(r.counts.imported)} imported, ${num(r.counts.duplicate)} already there, ${num(r.counts.failed)} failed.`);
+      await Promise.all([load(), refreshRuns()]);
+    } catch (err) {
+      notify('error', errorText(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const mappable = list?.filter((x) => x.wouldGoTo.length > 0) ?? [];
+
+  return (
+    <section aria-labelledby="screen-title">
+      <header className="screen-head">
+        <div>
+          <h1 id="screen-title" tabIndex={-1}>Unmapped</h1>
+          <p className="lede">People whose items reached no mailbox. Their items are kept here; map them and import them again.</p>
+        </div>
+        <button type="button" onClick={() => reimport()} disabled={busy || mappable.length === 0}>
+          {busy ? 'Re-importing…' : `Re-import items that map now${mappable.length ? ` (${mappable.reduce((n, x) => n + x.items, 0)})` : ''}`}
+        </button>
+      </header>
+      {error ? <p className="form-error" role="alert">{error}</p> : null}
+      {report ? <div className="card"><h2>Re-import</h2><Report report={report} /></div> : null}
+      {list && list.length === 0 ? <EmptyState title="Nothing unmapped">Every imported item reached at least one mailbox.</EmptyState> : null}
+      {list && list.length > 0 ? (
+        <div className="table-wrap">
+          <table className="data">
+            <caption className="visually-hidden">Unmapped identities</caption>
+            <thead><tr><th scope="col">Identity</th><th scope="col">Kind</th><th scope="col" className="num">Items</th><th scope="col">Example</th><th scope="col">Would go to now</th><th scope="col"><span className="visually-hidden">Actions</span></th></tr></thead>
+            <tbody>
+              {list.map((who) => (
+                <Fragment key={who.key}>
+                  <tr>
+                    <th scope="row"><span className="mono">{who.id}</span>{who.name ? <div className="sub">{who.name}</div> : null}</th>
+                    <td>{who.kind} <span className="muted">({who.platform})</span></td>
+                    <td className="num">{num(who.items)}</td>
+                    <td>{who.sample ? <>{who.sample.subject ?? '(no subject)'}<div className="sub">{dateTime(who.sample.date)}</div></> : '—'}</td>
+                    <td>{who.wouldGoTo.length ? who.wouldGoTo.join(', ') : <span className="muted">nowhere yet</span>}</td>
+                    <td className="actions">
+                      <button type="button" className="secondary small" onClick={() => { setAdding(adding === who.key ? null : who.key); setMailbox(''); }} aria-expanded={adding === who.key} aria-label={`Add a mapping for ${who.id}`}>Add mapping</button>
+                      <button type="button" className="secondary small" onClick={() => showItems(who)} aria-expanded={!!open[who.key]} aria-label={`Items of ${who.id}`}>Items</button>
+                      {who.wouldGoTo.length ? <button type="button" className="small" onClick={() => reimport([who.key])} disabled={busy} aria-label={`Re-import the items of ${who.id}`}>Re-import</button> : null}
+                    </td>
+                  </tr>
+                  {adding === who.key ? (
+                    <tr className="inline-row">
+                      <td colSpan={6}>
+                        <form className="input-row" onSubmit={(e) => addMapping(e, who)}>
+                          <div className="field grow">
+                            <label htmlFor={`map-${who.key}`}>Mailbox for {who.id}</label>
+                            <input id={`map-${who.key}`} type="email" value={mailbox} onChange={(e) => setMailbox(e.target.value)} required placeholder="name@contoso.com" autoFocus />
+                          </div>
+                          <div className="field">
+                            <label htmlFor={`map-conn-${who.key}`}>In the mapping of</label>
+                            <select id={`map-conn-${who.key}`} value={mapTo ?? ''} onChange={(e) => setMapTo(Number(e.target.value))}>
+                              {connectors.map((c) => <option key={c.id} value={c.id}>{c.name}</option>)}
+                            </select>
+                          </div>
+                          <button type="submit" className="align-end">Save mapping</button>
+                          <button type="button" className="secondary align-end" onClick={() => setAdding(null)}>Cancel</button>
+                        </form>
+                      </td>
+                    </tr>
+                  ) : null}
+                  {open[who.key] ? (
+                    <tr className="inline-row">
+                      <td colSpan={6}>
+                        <ul className="unmapped-items">
+                          {open[who.key]!.map((it) => (
+                            <li key={it.queueId}>
+                              <span>{it.subject ?? '(no subject)'}</span> <span className="muted">{dateTime(it.date)} · from {it.from ?? '—'}</span> →{' '}
+                              {it.targets.length ? <strong>{it.targets.map((t) => t.mailbox || '(archive)').join(', ')}</strong> : <span className="muted">nowhere yet</span>}
+                            </li>
+                          ))}
+                        </ul>
+                      </td>
+                    </tr>
+                  ) : null}
+                </Fragment>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+    </section>
+  );
+}
