@@ -29,6 +29,8 @@ export interface Fault {
   delayMs?: number;
   /** How many requests it hits (default 1). */
   times?: number;
+  /** Lets this many matching requests through before it starts hitting. */
+  after?: number;
 }
 
 export interface RandomFaults {
@@ -46,12 +48,12 @@ const DEFAULT_RANDOM: Fault[] = [
 ];
 
 export class FaultPlan {
-  private readonly queue: (Fault & { left: number })[] = [];
+  private readonly queue: (Fault & { left: number; passed: number })[] = [];
   random?: RandomFaults;
   injected = 0;
 
   add(f: Fault): void {
-    this.queue.push({ ...f, left: f.times ?? 1 });
+    this.queue.push({ ...f, left: f.times ?? 1, passed: 0 });
   }
 
   clear(): void {
@@ -66,7 +68,10 @@ export class FaultPlan {
 
   /** The fault for this request, if any (each planned fault is spent as it hits). */
   take(op: Operation, mailbox: string | undefined): Fault | undefined {
-    const i = this.queue.findIndex((f) => (!f.ops || f.ops.includes(op)) && (!f.mailbox || f.mailbox.toLowerCase() === mailbox?.toLowerCase()));
+    const matches = (f: Fault) => (!f.ops || f.ops.includes(op)) && (!f.mailbox || f.mailbox.toLowerCase() === mailbox?.toLowerCase());
+    const i = this.queue.findIndex((f) => matches(f) && f.passed >= (f.after ?? 0));
+    // Faults still letting requests through count this one.
+    for (const f of this.queue) if (matches(f) && f.passed < (f.after ?? 0)) f.passed++;
     if (i >= 0) {
       const f = this.queue[i]!;
       if (--f.left <= 0) this.queue.splice(i, 1);

@@ -309,7 +309,12 @@ export class GraphServer {
         throw new DropConnection();
       case 'slow-after': {
         const out = await handle();
-        await new Promise((r) => setTimeout(r, f.delayMs ?? 5000));
+        // Wait, unless the client goes away first (it timed out, or its process was killed).
+        await new Promise<void>((resolve) => {
+          const done = () => { clearTimeout(timer); req.socket.off('close', done); resolve(); };
+          const timer = setTimeout(done, f.delayMs ?? 5000);
+          req.socket.once('close', done);
+        });
         if (req.socket.destroyed) throw new DropConnection();
         if (out) sendJson(out.status, out.body, out.headers);
         return;
