@@ -11,6 +11,8 @@ import { whatsappChatSource } from './whatsapp-chat';
 import { telegramExportSource } from './telegram-export';
 import { slackExportSource } from './slack-export';
 import { mattermostExportSource } from './mattermost-export';
+import { linkedinMessagesSource } from './linkedin-messages';
+import { discordExportSource } from './discord-export';
 
 const sources: Source[] = [
   whatsappChatSource,
@@ -18,6 +20,8 @@ const sources: Source[] = [
   telegramExportSource,
   emlSource, mboxSource,
   slackExportSource, mattermostExportSource,
+  linkedinMessagesSource,
+  discordExportSource,
 ];
 
 export function allSources(): readonly Source[] {
