@@ -192,8 +192,9 @@ export const AppSettingsInputSchema = z.strictObject({
 });
 export type AppSettingsInput = z.input<typeof AppSettingsInputSchema>;
 
-/** Keychain entries the renderer may touch: only the ones Ferry derives for a connector's secret settings. */
-export const SecretRefSchema = z.string().regex(/^connector:\d{1,12}:(source|destination):[A-Za-z0-9_.-]{1,64}$/, 'not a Ferry connector credential name');
+/** Keychain entries the renderer may touch: the ones Ferry derives for connectors and destination sign-ins. */
+export const SecretRefSchema = z.string().max(256)
+  .regex(/^(connector:\d{1,12}:(source|destination):[A-Za-z0-9_.-]{1,64}|(imap|graph):[^\s:][^\s]{0,250})$/, 'not a Ferry credential name');
 
 export const MappingRowSchema = z.object({
   line: z.number(), externalId: z.string(), kind: z.string(), normalized: z.string().nullable(), mailbox: z.string(),
@@ -216,8 +217,8 @@ export type UnmappedIdentityView = z.infer<typeof UnmappedIdentitySchema>;
 
 export const UnmappedItemSchema = z.object({
   queueId: z.number(), itemId: z.string(), subject: z.string().nullable(), date: z.string().nullable(), from: z.string().nullable(),
-  /** Mailboxes it would reach now; empty when it still maps to nobody. */
-  targets: z.array(TargetSchema),
+  /** Mailboxes it would reach now (newCopy: it is not there yet); empty when it still maps to nobody. */
+  targets: z.array(z.object({ mailbox: z.string(), newCopy: z.boolean() })),
   unmappedIdentities: z.array(z.string()),
 });
 export type UnmappedItemView = z.infer<typeof UnmappedItemSchema>;
@@ -304,14 +305,19 @@ export const channels = {
   },
   'mapping.current': { request: connectorRef, reply: z.object({ set: MappingSetSchema.nullable(), rows: z.array(MappingRowSchema) }) },
 
+  /** `connectorId`: whose mapping tells where the items would go now (default: the organisation's). */
   'unmapped.list': { request: z.strictObject({ connectorId: id.optional() }), reply: z.array(UnmappedIdentitySchema) },
-  'unmapped.items': { request: z.strictObject({ key: text(400), limit: z.number().int().min(1).max(500).optional() }), reply: z.array(UnmappedItemSchema) },
+  'unmapped.items': { request: z.strictObject({ key: text(400), connectorId: id.optional(), limit: z.number().int().min(1).max(500).optional() }), reply: z.array(UnmappedItemSchema) },
   /** Adds one row to the connector's mapping (a new mapping-set version) in place. */
   'unmapped.addMapping': {
     request: z.strictObject({ connectorId: id, externalId: text(320).min(1), mailbox }),
     reply: MappingSetSchema,
   },
-  'unmapped.reimport': { request: z.strictObject({ connectorId: id.optional(), keys: z.array(text(400)).max(10_000).optional() }), reply: RunReportSchema },
+  /** Imports again the queued items (of these identities) that map now, with the connector's mapping; one run per destination. */
+  'unmapped.reimport': {
+    request: z.strictObject({ connectorId: id.optional(), keys: z.array(text(400)).max(10_000).optional() }),
+    reply: z.object({ runs: z.array(RunReportSchema), selected: z.number(), stillUnmapped: z.number(), refused: z.number() }),
+  },
 } as const;
 
 export type Channel = keyof typeof channels;

@@ -14,7 +14,7 @@ import { type Connector, type ConnectorDraft, type ConnectorStore, checkDraft } 
 import { destinationForm, destinationForms } from '../engine/connectors/destination-forms';
 import { credentialEntries } from '../engine/connectors/credentials';
 import { convertOptionsOf, folderOf } from '../engine/connectors/connector-run';
-import type { ConnectorRunOptions } from '../engine/connectors/connector-run';
+import { knownMailboxes, routingConfigFor } from '../engine/connectors/connector-routing';
 import type { Handlers } from './dispatch';
 import type { Host } from './host';
 import { allowedExternalUrl } from './host';
@@ -33,9 +33,6 @@ export interface HandlerContext {
   runs: RunManager;
   emit: (e: FerryEvent) => void;
   now: () => Date;
-  routing: (c: Connector, mode: 'import' | 'preview') => ConnectorRunOptions['routing'];
-  /** Mailboxes a connector writes to, for per-mailbox connection checks. */
-  mailboxesOf: (c: Pick<Connector, 'id'> | null) => string[];
   mapping: MappingHandlers;
 }
 
@@ -66,14 +63,15 @@ async function testConnector(ctx: HandlerContext, input: ConnectorInput & { id?:
   }
   const { kind: destKind, ...destSettings } = draft.destination;
   const form = destinationForm(destKind);
-  const entries = credentialEntries({ id: input.id ?? null, kind: draft.kind, destination: { kind: destKind, settings: destSettings } });
+  const mailboxes = knownMailboxes(ctx.engine, input.id ? { id: input.id } : null);
+  const entries = credentialEntries({ id: input.id ?? null, kind: draft.kind, destination: { kind: destKind, settings: destSettings } }, mailboxes);
   for (const e of entries) {
     const set = await ctx.secrets.has(e.ref);
     checks.push({ check: `credential ${e.label}`, ok: set, message: set ? `stored in the OS keychain (${e.ref})` : `not set: enter it in the connector's credentials (${e.ref})` });
   }
   if (form.test) {
     try {
-      checks.push(...await form.test(destSettings, { dataDir: ctx.engine.dataDir, secrets: ctx.secrets, mailboxes: ctx.mailboxesOf(input.id ? { id: input.id } : null) }));
+      checks.push(...await form.test(destSettings, { db: ctx.engine.db, secrets: ctx.secrets, mailboxes }));
     } catch (err) {
       checks.push({ check: 'destination', ok: false, message: errorMessage(err) });
     }
@@ -98,11 +96,12 @@ export function createHandlers(ctx: HandlerContext): Handlers {
     const c = connectors.require(connectorId);
     const source = getSource(c.kind);
     const inputPath = path.resolve(override?.trim() || c.source.path);
-    const routing = ctx.routing(c, 'preview');
+    const routing = routingConfigFor(engine, c, c.destination.kind);
+    const router = engine.mapping.router(routing);
     return {
-      c, source, folder: folderOf(c), convert: convertOptionsOf(c), settings: { ...c.source, path: inputPath },
-      ...(routing ? { router: routing.router } : {}),
-      key: `${c.id}:${c.updatedAt}:${inputPath}:${routing?.router.mappingVersion ?? ''}`,
+      c, source, folder: folderOf(c), convert: convertOptionsOf(c), settings: { ...c.source, path: inputPath }, router,
+      // A new reader when the connector, the export or the routing changed.
+      key: `${c.id}:${c.updatedAt}:${inputPath}:${JSON.stringify(routing)}`,
     };
   };
 
@@ -124,7 +123,11 @@ export function createHandlers(ctx: HandlerContext): Handlers {
       const c = connectors.require(connectorId);
       let credentialsDeleted = 0;
       if (deleteCredentials) {
-        for (const e of credentialEntries({ id: c.id, kind: c.kind, destination: c.destination })) if (await secrets.delete(e.ref)) credentialsDeleted++;
+        // Only the connector's own entries: an IMAP or Graph sign-in may be shared with other connectors.
+        const shared = new Set(connectors.list().filter((x) => x.id !== c.id).flatMap((x) => credentialEntries({ id: x.id, kind: x.kind, destination: x.destination }, knownMailboxes(engine, x)).map((e) => e.ref)));
+        for (const e of credentialEntries({ id: c.id, kind: c.kind, destination: c.destination }, knownMailboxes(engine, c))) {
+          if (!shared.has(e.ref) && await secrets.delete(e.ref)) credentialsDeleted++;
+        }
       }
       const deleted = connectors.delete(connectorId);
       ctx.emit({ type: 'connectors-changed' });
@@ -145,7 +148,7 @@ export function createHandlers(ctx: HandlerContext): Handlers {
     },
     'preview.mime': async ({ connectorId, path: override, seq }) => {
       const p = previewInput(connectorId, override);
-      for await (const e of previewMessages(p.source, p.settings, { offset: seq, limit: 1, withMime: true, folder: p.folder, convert: p.convert, ...(p.router ? { router: p.router } : {}) })) {
+      for await (const e of previewMessages(p.source, p.settings, { offset: seq, limit: 1, withMime: true, folder: p.folder, convert: p.convert, router: p.router })) {
         if (e.mime === undefined) throw configError(`message ${seq} of ${p.settings.path} could not be converted: ${e.error ?? 'no message'}`);
         return { seq, mime: e.mime };
       }

@@ -6,8 +6,8 @@
 import type { ActiveRunView, FerryEvent } from '../../preload/contract';
 import type { Engine } from '../engine/engine';
 import type { RunProgress } from '../engine/runs/run';
-import type { Connector, ConnectorStore } from '../engine/connectors/connector-store';
-import { type ConnectorRunOptions, type ConnectorRunResult, runConnector } from '../engine/connectors/connector-run';
+import type { ConnectorStore } from '../engine/connectors/connector-store';
+import { type ConnectorRunResult, runConnector } from '../engine/connectors/connector-run';
 import { importedToday } from '../engine/connectors/daily-cap';
 import { isDue } from '../engine/connectors/schedule';
 import { configError } from '../engine/errors';
@@ -24,8 +24,6 @@ export interface RunManagerDeps {
   connectors: ConnectorStore;
   emit: (e: FerryEvent) => void;
   now: () => Date;
-  /** The routing of a connector's runs (the mapping engine's); default unassigned. */
-  routing?: (c: Connector, mode: 'import' | 'preview') => ConnectorRunOptions['routing'];
 }
 
 const toView = (p: RunProgress): NonNullable<ActiveRunView['progress']> => ({ ...p, counts: { ...p.counts } });
@@ -53,9 +51,8 @@ export class RunManager {
     const view: ActiveRunView = { connectorId, mode, startedAt: this.deps.now().toISOString(), progress: null, trigger };
     const done = (async () => {
       try {
-        const routing = this.deps.routing?.(c, mode);
         const result = await runConnector(this.deps.engine, c, {
-          mode, signal: controller.signal, now: this.deps.now(), ...(routing ? { routing } : {}),
+          mode, signal: controller.signal, now: this.deps.now(),
           onProgress: (p) => {
             view.progress = toView(p);
             this.deps.emit({ type: 'run-progress', connectorId, progress: view.progress });

@@ -11,7 +11,7 @@ import { type Handlers, dispatch } from './dispatch';
 import { createHandlers } from './handlers';
 import type { Host } from './host';
 import { RunManager } from './run-manager';
-import { noMapping } from './mapping-handlers';
+import { mappingHandlers } from './mapping-handlers';
 
 export interface ServiceOptions {
   dataDir: string;
@@ -31,13 +31,12 @@ export class FerryService {
 
   private constructor(o: ServiceOptions) {
     const now = o.now ?? (() => new Date());
-    this.engine = Engine.open(o.dataDir);
+    this.engine = Engine.open(o.dataDir, o.secrets);
     this.connectors = new ConnectorStore(this.engine.db);
-    const routing = () => undefined;
-    this.runs = new RunManager({ engine: this.engine, connectors: this.connectors, emit: o.emit, now, routing });
+    this.runs = new RunManager({ engine: this.engine, connectors: this.connectors, emit: o.emit, now });
     this.handlers = createHandlers({
-      engine: this.engine, connectors: this.connectors, secrets: o.secrets, host: o.host, runs: this.runs, emit: o.emit, now, routing,
-      mailboxesOf: () => [], mapping: noMapping,
+      engine: this.engine, connectors: this.connectors, secrets: o.secrets, host: o.host, runs: this.runs, emit: o.emit, now,
+      mapping: mappingHandlers({ engine: this.engine, connectors: this.connectors, emit: o.emit }),
     });
     if (o.scheduleEveryMs !== null) this.runs.startScheduler(o.scheduleEveryMs ?? 60_000);
   }

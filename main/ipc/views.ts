@@ -10,6 +10,7 @@ import { credentialEntries, credentialStatus } from '../engine/connectors/creden
 import { wasDeferred } from '../engine/connectors/connector-run';
 import { importedToday } from '../engine/connectors/daily-cap';
 import { nextRunAt } from '../engine/connectors/schedule';
+import { knownMailboxes } from '../engine/connectors/connector-routing';
 
 const REIMPORT_KIND = 'unmapped-reimport';
 
@@ -56,7 +57,7 @@ export async function connectorView(engine: Engine, secrets: SecretStore, c: Con
   else status = lastRun.status;
   let slots: ConnectorView['secrets'] = [];
   try {
-    slots = await credentialStatus(secrets, credentialEntries({ id: c.id, kind: c.kind, destination: c.destination }));
+    slots = await credentialStatus(secrets, credentialEntries({ id: c.id, kind: c.kind, destination: c.destination }, knownMailboxes(engine, c)));
   } catch {
     // A kind this version no longer has, or a locked keychain: the list still shows the connector.
   }

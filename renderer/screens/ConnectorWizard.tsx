@@ -69,10 +69,15 @@ export function ConnectorWizard({ connector, onDone }: { connector: ConnectorVie
     schedule: { enabled: scheduled, everyHours: Number(everyHours) }, dailyCap: Number(dailyCap),
   }), [connector, name, kind, sourceValues, destKind, destValues, folder, maxItemMb, oversize, scheduled, everyHours, dailyCap]);
 
-  const secretSpecs = [
+  const declared = [
     ...(spec?.settings ?? []).filter((s) => s.type === 'secret').map((s) => ({ scope: 'source' as const, spec: s })),
     ...(destSpec?.settings ?? []).filter((s) => s.type === 'secret').map((s) => ({ scope: 'destination' as const, spec: s })),
   ];
+  // Entries known only once saved (an IMAP password per mailbox), for the destination kind it was saved with.
+  const extra = (connector && connector.destination.kind === destKind ? connector.secrets : [])
+    .filter((x) => !declared.some((d) => d.scope === x.scope && d.spec.key === x.key))
+    .map((x) => ({ scope: x.scope, spec: { key: x.key, label: x.label, type: 'secret' as const } }));
+  const secretSpecs = [...declared, ...extra];
   const stored = (scope: string, key: string) => connector?.secrets.find((x) => x.scope === scope && x.key === key);
 
   const test = async () => {

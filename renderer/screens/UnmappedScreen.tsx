@@ -4,11 +4,11 @@
  * such as the catch-all, are skipped).
  */
 import { Fragment, useEffect, useState } from 'react';
-import type { ReplyOf, RunReportView, UnmappedIdentityView, UnmappedItemView } from '../../preload/contract';
+import type { ReplyOf, UnmappedIdentityView, UnmappedItemView } from '../../preload/contract';
 import { call, errorText } from '../api';
 import { dateTime, num } from '../format';
 import { useStore } from '../store';
-import { EmptyState } from '../components/bits';
+import { ConnectorPicker, EmptyState } from '../components/bits';
 import { Report } from './RunScreen';
 
 export function UnmappedScreen() {
@@ -20,26 +20,25 @@ export function UnmappedScreen() {
   const [error, setError] = useState<string | null>(null);
   const [adding, setAdding] = useState<string | null>(null);
   const [mailbox, setMailbox] = useState('');
-  const [mapTo, setMapTo] = useState<number | null>(connectorId);
   const [open, setOpen] = useState<Record<string, UnmappedItemView[]>>({});
   const [busy, setBusy] = useState(false);
-  const [report, setReport] = useState<RunReportView | null>(null);
+  const [result, setResult] = useState<ReplyOf<'unmapped.reimport'> | null>(null);
+  const scope = connectorId !== null ? { connectorId } : {};
 
   const load = async () => {
     try {
-      setList(await call('unmapped.list', {}));
+      setList(await call('unmapped.list', scope));
       setError(null);
     } catch (err) {
       setError(errorText(err));
     }
   };
-  useEffect(() => { void load(); }, []);
-  useEffect(() => { if (mapTo === null && connectorId !== null) setMapTo(connectorId); }, [connectorId]);
+  useEffect(() => { setOpen({}); void load(); }, [connectorId]);
 
   const showItems = async (who: UnmappedIdentityView) => {
     if (open[who.key]) { const { [who.key]: _x, ...rest } = open; setOpen(rest); return; }
     try {
-      setOpen({ ...open, [who.key]: await call('unmapped.items', { key: who.key, limit: 100 }) });
+      setOpen({ ...open, [who.key]: await call('unmapped.items', { key: who.key, limit: 100, ...scope }) });
     } catch (err) {
       notify('error', errorText(err));
     }
@@ -47,14 +46,14 @@ export function UnmappedScreen() {
 
   const addMapping = async (e: React.FormEvent, who: UnmappedIdentityView) => {
     e.preventDefault();
-    if (mapTo === null) return;
+    if (connectorId === null) return;
     try {
-      const set = await call('unmapped.addMapping', { connectorId: mapTo, externalId: who.id, mailbox: mailbox.trim() });
+      const set = await call('unmapped.addMapping', { connectorId, externalId: who.id, mailbox: mailbox.trim() });
       notify('success', `${who.id} now maps to ${mailbox.trim()} (mapping version ${set.version}).`);
       setAdding(null);
       setMailbox('');
       await load();
-      if (open[who.key]) setOpen({ ...open, [who.key]: await call('unmapped.items', { key: who.key, limit: 100 }) });
+      if (open[who.key]) setOpen({ ...open, [who.key]: await call('unmapped.items', { key: who.key, limit: 100, ...scope }) });
     } catch (err) {
       notify('error', errorText(err));
     }
@@ -63,9 +62,10 @@ export function UnmappedScreen() {
   const reimport = async (keys?: string[]) => {
     setBusy(true);
     try {
-      const r = await call('unmapped.reimport', keys ? { keys } : {});
-      setReport(r);
-      notify('success', `Re-import: ${num(r.counts.imported)} imported, ${num(r.counts.duplicate)} already there, ${num(r.counts.failed)} failed.`);
+      const r = await call('unmapped.reimport', { ...scope, ...(keys ? { keys } : {}) });
+      setResult(r);
+      const sum = (k: 'imported' | 'duplicate' | 'failed') => r.runs.reduce((n, x) => n + x.counts[k], 0);
+      notify('success', r.selected ? `Re-import: ${num(sum('imported'))} imported, ${num(sum('duplicate'))} already there, ${num(sum('failed'))} failed.` : 'Nothing to re-import: no queued item maps to a mailbox yet.');
       await Promise.all([load(), refreshRuns()]);
     } catch (err) {
       notify('error', errorText(err));
@@ -83,12 +83,22 @@ export function UnmappedScreen() {
           <h1 id="screen-title" tabIndex={-1}>Unmapped</h1>
           <p className="lede">People whose items reached no mailbox. Their items are kept here; map them and import them again.</p>
         </div>
+        <ConnectorPicker id="unmapped-connector" label="Mapping of" />
+      </header>
+      <div className="toolbar">
+        <p className="muted grow-text">“Would go to now” and re-imports use this connector's mapping, then the organisation's domains.</p>
         <button type="button" onClick={() => reimport()} disabled={busy || mappable.length === 0}>
           {busy ? 'Re-importing…' : `Re-import items that map now${mappable.length ? ` (${mappable.reduce((n, x) => n + x.items, 0)})` : ''}`}
         </button>
-      </header>
+      </div>
       {error ? <p className="form-error" role="alert">{error}</p> : null}
-      {report ? <div className="card"><h2>Re-import</h2><Report report={report} /></div> : null}
+      {result ? (
+        <div className="card">
+          <h2>Re-import</h2>
+          <p>{num(result.selected)} item{result.selected === 1 ? '' : 's'} selected; {num(result.stillUnmapped)} still map to nobody{result.refused ? `; ${num(result.refused)} refused (sender not mapped)` : ''}.</p>
+          {result.runs.map((r) => <Report key={r.runId} report={r} />)}
+        </div>
+      ) : null}
       {list && list.length === 0 ? <EmptyState title="Nothing unmapped">Every imported item reached at least one mailbox.</EmptyState> : null}
       {list && list.length > 0 ? (
         <div className="table-wrap">
@@ -118,12 +128,7 @@ export function UnmappedScreen() {
                             <label htmlFor={`map-${who.key}`}>Mailbox for {who.id}</label>
                             <input id={`map-${who.key}`} type="email" value={mailbox} onChange={(e) => setMailbox(e.target.value)} required placeholder="name@contoso.com" autoFocus />
                           </div>
-                          <div className="field">
-                            <label htmlFor={`map-conn-${who.key}`}>In the mapping of</label>
-                            <select id={`map-conn-${who.key}`} value={mapTo ?? ''} onChange={(e) => setMapTo(Number(e.target.value))}>
-                              {connectors.map((c) => <option key={c.id} value={c.id}>{c.name}</option>)}
-                            </select>
-                          </div>
+                          <p className="help align-end">Added to the mapping of {connectors.find((c) => c.id === connectorId)?.name ?? 'this connector'}.</p>
                           <button type="submit" className="align-end">Save mapping</button>
                           <button type="button" className="secondary align-end" onClick={() => setAdding(null)}>Cancel</button>
                         </form>
@@ -137,7 +142,9 @@ export function UnmappedScreen() {
                           {open[who.key]!.map((it) => (
                             <li key={it.queueId}>
                               <span>{it.subject ?? '(no subject)'}</span> <span className="muted">{dateTime(it.date)} · from {it.from ?? '—'}</span> →{' '}
-                              {it.targets.length ? <strong>{it.targets.map((t) => t.mailbox || '(archive)').join(', ')}</strong> : <span className="muted">nowhere yet</span>}
+                              {it.targets.length
+                                ? it.targets.map((t, i) => <span key={i}>{i ? ', ' : ''}<strong>{t.mailbox}</strong>{t.newCopy ? '' : <span className="muted"> (already there)</span>}</span>)
+                                : <span className="muted">nowhere yet</span>}
                             </li>
                           ))}
                         </ul>

@@ -8,11 +8,11 @@ import path from 'node:path';
 import type { Engine } from '../engine';
 import { getSource } from '../sources/registry';
 import { createDestination, type DestinationConfig } from '../destinations/registry';
-import { type RunProgress, type RunReport, type AfterItemContext, executeRun } from '../runs/run';
+import { type RunProgress, type RunReport, executeRun } from '../runs/run';
 import type { RunRow } from '../store/runs';
 import type { ConvertOptions } from '../convert/convert';
-import type { Router } from '../routing/types';
 import type { Connector } from './connector-store';
+import { routingConfigFor } from './connector-routing';
 import { CapGuard, DEFERRED_NOTICE, cappedBatchSize, importedToday } from './daily-cap';
 
 export interface ConnectorRunOptions {
@@ -20,8 +20,6 @@ export interface ConnectorRunOptions {
   signal?: AbortSignal;
   onProgress?: (p: RunProgress) => void;
   now?: Date;
-  /** The routing the run uses (the mapping engine's router and its unmapped-queue hook); default: unassigned. */
-  routing?: { router: Router; afterItem?: (c: AfterItemContext) => void };
   batchSize?: number;
 }
 
@@ -61,10 +59,15 @@ export async function runConnector(engine: Engine, c: Connector, o: ConnectorRun
   const source = getSource(c.kind);
   const settings = { ...c.source, path: path.resolve(c.source.path) };
   const destinationConfig = destinationConfigOf(c);
-  const destination = createDestination(destinationConfig, { db: engine.db });
+  const destination = createDestination(destinationConfig, { db: engine.db, secrets: engine.secrets });
+  const folder = folderOf(c);
+  // The mapping engine routes (the connector's mapping set, the organisation's domains, the catch-all)
+  // and keeps unmapped items in its queue.
+  const routing = routingConfigFor(engine, c, destination.kind);
+  const plumbing = engine.mapping.forRun({ kind: c.kind, mode: o.mode, destination, destinationConfig, folder, routing });
   const base = {
-    kind: c.kind, settings, mode: o.mode, destination, destinationConfig, connectorId: c.id, folder: folderOf(c), convert: convertOptionsOf(c),
-    ...(o.routing ? { router: o.routing.router, ...(o.routing.afterItem ? { afterItem: o.routing.afterItem } : {}) } : {}),
+    kind: c.kind, settings, mode: o.mode, destination, destinationConfig, connectorId: c.id, folder, convert: convertOptionsOf(c),
+    router: plumbing.router, afterItem: plumbing.afterItem,
     ...(o.onProgress ? { onProgress: o.onProgress } : {}), ...(o.batchSize ? { batchSize: o.batchSize } : {}),
   };
   if (o.mode === 'preview') {
@@ -76,7 +79,11 @@ export async function runConnector(engine: Engine, c: Connector, o: ConnectorRun
   if (remaining <= 0) {
     return { report: null, deferred: true, message: `${DEFERRED_NOTICE}: ${c.dailyCap.toLocaleString('en-US')} items were already imported today by "${c.name}"; the next run continues tomorrow.` };
   }
-  const resume = resumableRun(engine, c, settings.path, destination.key);
+  let resume = resumableRun(engine, c, settings.path, destination.key);
+  // A resume routes as its run began; when the mapping or routing settings changed since, a new run
+  // starts instead (the ledger still keeps every copy single).
+  const recorded = resume ? engine.mapping.recordedRouting(resume.id) : null;
+  if (recorded && JSON.stringify(recorded) !== JSON.stringify(routing)) resume = undefined;
   const atStart = resume ? engine.runs.counts(resume.id) : undefined;
   const capStop = new AbortController();
   const guard = new CapGuard({

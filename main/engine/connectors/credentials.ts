@@ -18,14 +18,14 @@ export interface CredentialEntry {
 /** The keychain entry of a connector's source secret setting. */
 export const sourceSecretRef = (connectorId: number, key: string) => `connector:${connectorId}:source:${key}`;
 
-export function credentialEntries(c: { id: number | null; kind: string; destination: { kind: string; settings: SettingValues } }): CredentialEntry[] {
+export function credentialEntries(c: { id: number | null; kind: string; destination: { kind: string; settings: SettingValues } }, mailboxes: string[] = []): CredentialEntry[] {
   const out: CredentialEntry[] = [];
   if (c.id !== null) {
     for (const s of getSource(c.kind).spec.settings) {
       if (s.type === 'secret') out.push({ scope: 'source', key: s.key, label: s.label, ref: sourceSecretRef(c.id, s.key) });
     }
   }
-  for (const slot of destinationForm(c.destination.kind).credentials(c.destination.settings, c.id)) {
+  for (const slot of destinationForm(c.destination.kind).credentials(c.destination.settings, c.id, mailboxes)) {
     out.push({ scope: 'destination', key: slot.key, label: slot.label, ref: slot.ref });
   }
   return out;

@@ -4,12 +4,14 @@
  * "Test connection" check. Only kinds the destination registry knows are offered. Add a kind here
  * when its destination lands in `destinations/`.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import type { SettingSpec } from '../sources/types';
+import type { Db } from '../store/db';
 import { destinationKinds } from '../destinations/registry';
+import { testDestination } from '../destinations/test-connection';
+import { imapSecretRef } from '../destinations/imap/imap-destination';
+import { graphCredentialRef } from '../destinations/graph/settings';
 import type { SecretStore } from '../secrets/secret-store';
-import { configError, errorMessage } from '../errors';
+import { configError } from '../errors';
 import type { SettingValues } from './setting-values';
 
 export interface ConnectionCheck {
@@ -26,7 +28,7 @@ export interface CredentialSlot {
 }
 
 export interface DestinationTestContext {
-  dataDir: string;
+  db: Db;
   secrets: SecretStore;
   /** Mailboxes the connector is known to write to (catch-all, mapped mailboxes), for per-mailbox checks. */
   mailboxes: string[];
@@ -37,11 +39,16 @@ export interface DestinationForm {
   title: string;
   description: string;
   settings: SettingSpec[];
-  /** Keychain entries for these settings (never their values). */
-  credentials(settings: SettingValues, connectorId: number | null): CredentialSlot[];
+  /** Keychain entries for these settings (never their values); some are per mailbox. */
+  credentials(settings: SettingValues, connectorId: number | null, mailboxes?: string[]): CredentialSlot[];
   /** Readable name of a configured destination: `Local archive`, `IMAP mail.contoso.com`. */
   label(settings: SettingValues): string;
   test?(settings: SettingValues, ctx: DestinationTestContext): Promise<ConnectionCheck[]>;
+}
+
+/** The destination's own "Test connection" (destinations/test-connection.ts). */
+async function testWith(kind: string, settings: SettingValues, ctx: DestinationTestContext): Promise<ConnectionCheck[]> {
+  return testDestination({ ...settings, kind }, { db: ctx.db, secrets: ctx.secrets }, ctx.mailboxes);
 }
 
 const archive: DestinationForm = {
@@ -51,20 +58,60 @@ const archive: DestinationForm = {
   settings: [],
   credentials: () => [],
   label: () => 'Local archive',
-  async test(_settings, ctx) {
-    const probe = path.join(ctx.dataDir, `.write-test-${process.pid}`);
-    try {
-      fs.mkdirSync(ctx.dataDir, { recursive: true });
-      fs.writeFileSync(probe, 'ok');
-      fs.rmSync(probe);
-      return [{ check: 'archive', ok: true, message: `the data folder ${ctx.dataDir} is writable` }];
-    } catch (err) {
-      return [{ check: 'archive', ok: false, message: `the data folder ${ctx.dataDir} is not writable (${errorMessage(err)})` }];
-    }
-  },
+  test: (settings, ctx) => testWith('archive', settings, ctx),
 };
 
-const FORMS: DestinationForm[] = [archive];
+const imap: DestinationForm = {
+  kind: 'imap',
+  title: 'IMAP server',
+  description: 'Any IMAP mailbox server (Google Workspace, Dovecot, other archives): each message is appended to the folder per source.',
+  settings: [
+    { key: 'host', label: 'Server', type: 'string', required: true, help: 'e.g. imap.contoso.com' },
+    { key: 'port', label: 'Port', type: 'number', default: 993 },
+    { key: 'security', label: 'Connection security', type: 'select', default: 'tls', options: [
+      { value: 'tls', label: 'TLS (port 993)' }, { value: 'starttls', label: 'STARTTLS (port 143)' }, { value: 'none', label: 'None (test servers only)' }] },
+    { key: 'auth', label: 'Sign in', type: 'select', default: 'master', options: [
+      { value: 'master', label: 'One admin (master) user for every mailbox' }, { value: 'per-mailbox', label: 'Each mailbox with its own password' }] },
+    { key: 'masterUser', label: 'Admin (master) user', type: 'string', help: 'Dovecot master users sign in as mailbox*admin.' },
+    { key: 'masterSeparator', label: 'Master user separator', type: 'string', default: '*' },
+    { key: 'concurrency', label: 'Mailboxes written in parallel', type: 'number', default: 4 },
+    { key: 'password', label: 'Password', type: 'secret', help: 'The admin user\'s password (or each mailbox\'s, below, when every mailbox signs in itself).' },
+  ],
+  credentials(settings, _id, mailboxes = []) {
+    const s = { host: String(settings.host ?? ''), auth: (settings.auth === 'per-mailbox' ? 'per-mailbox' : 'master') as 'master' | 'per-mailbox', masterUser: String(settings.masterUser ?? '') };
+    if (!s.host) return [];
+    if (s.auth === 'master') return [{ key: 'password', label: `Password of ${s.masterUser || 'the admin user'} on ${s.host}`, ref: imapSecretRef(s, '') }];
+    return mailboxes.map((m) => ({ key: `mailbox:${m}`, label: `Password of ${m} on ${s.host}`, ref: imapSecretRef(s, m) }));
+  },
+  label: (s) => `IMAP ${String(s.host ?? '?')}:${String(s.port ?? 993)}`,
+  test: (settings, ctx) => testWith('imap', settings, ctx),
+};
+
+const graph: DestinationForm = {
+  kind: 'graph',
+  title: 'Microsoft 365 (Graph)',
+  description: 'Exchange Online mailboxes through Microsoft Graph, signed in as an app registration with the Mail.ReadWrite application permission.',
+  settings: [
+    { key: 'tenantId', label: 'Tenant (directory) ID or domain', type: 'string', required: true, help: 'e.g. contoso.onmicrosoft.com' },
+    { key: 'clientId', label: 'Application (client) ID', type: 'string', required: true },
+    { key: 'auth', label: 'Sign in with', type: 'select', default: 'secret', options: [{ value: 'secret', label: 'Client secret' }, { value: 'certificate', label: 'Certificate' }] },
+    { key: 'certificateThumbprint', label: 'Certificate thumbprint', type: 'string', help: 'Only for certificate sign-in: the thumbprint shown in the app registration.' },
+    { key: 'authorityHost', label: 'Sign-in service', type: 'string', help: 'Default https://login.microsoftonline.com; other clouds have their own.' },
+    { key: 'graphBaseUrl', label: 'Graph endpoint', type: 'string', help: 'Default https://graph.microsoft.com/v1.0.' },
+    { key: 'credential', label: 'Client secret, or the certificate\'s private key (PEM)', type: 'secret' },
+  ],
+  credentials(settings) {
+    const tenantId = String(settings.tenantId ?? '');
+    const clientId = String(settings.clientId ?? '');
+    if (!tenantId || !clientId) return [];
+    const auth = settings.auth === 'certificate' ? 'certificate' : 'secret';
+    return [{ key: 'credential', label: auth === 'secret' ? 'Client secret' : 'Certificate private key (PEM)', ref: graphCredentialRef({ tenantId, clientId, auth }) }];
+  },
+  label: (s) => `Microsoft 365 (${String(s.tenantId ?? '?')})`,
+  test: (settings, ctx) => testWith('graph', settings, ctx),
+};
+
+const FORMS: DestinationForm[] = [archive, imap, graph];
 
 /** The forms of the destination kinds this build can deliver to. */
 export function destinationForms(): DestinationForm[] {
