@@ -13,6 +13,7 @@ import { slackExportSource } from './slack-export';
 import { mattermostExportSource } from './mattermost-export';
 import { linkedinMessagesSource } from './linkedin-messages';
 import { discordExportSource } from './discord-export';
+import { googleChatSource } from './google-chat';
 
 const sources: Source[] = [
   whatsappChatSource,
@@ -22,6 +23,7 @@ const sources: Source[] = [
   slackExportSource, mattermostExportSource,
   linkedinMessagesSource,
   discordExportSource,
+  googleChatSource,
 ];
 
 export function allSources(): readonly Source[] {
