@@ -87,7 +87,7 @@ describe('the stored form of a queued item', () => {
   it('keeps an attachment left out for the size limit out again, saying why its content is missing', async () => {
     const item = chat('9', phone('+44 7911 123456'), [phone('+44 7911 654321')], '2024-05-01T09:00:00Z');
     item.attachments = [{ filename: 'big.bin', size: 20_000_000, read: async () => Buffer.alloc(1) }];
-    const restored = restoreItem(JSON.parse(JSON.stringify(storeItem(item, [{ filename: 'big.bin', size: 20_000_000 }]))), () => Buffer.from(''));
+    const restored = await restoreItem(JSON.parse(JSON.stringify(storeItem(item, [{ filename: 'big.bin', size: 20_000_000 }]))), () => Buffer.from(''));
     expect(restored.attachments[0]!.size).toBe(20_000_000);
     await expect(restored.attachments[0]!.read()).rejects.toThrow('attachment big.bin (20000000 bytes) was left out of the first import for the size limit and its content was not kept');
   });

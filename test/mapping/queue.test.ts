@@ -94,7 +94,7 @@ describe('routing in a run into the local archive', () => {
     const [q] = mapping.queue.items();
     expect(q).toMatchObject({ itemId: '2', reason: 'unmapped', status: 'open' });
     // Nothing is in the archive, so the queue kept the converted message itself.
-    expect(mapping.queue.restore(q!.queueId).id).toBe('2');
+    expect((await mapping.queue.restore(q!.queueId)).id).toBe('2');
   });
 
   it('refuses items whose sender does not map when required, and queues them as refused', async () => {
@@ -130,19 +130,33 @@ describe('the unmapped queue', () => {
     expect(mapping.queue.counts()).toEqual({ open: 4, resolved: 0 });
   });
 
-  it('keeps what a re-import needs: the item converts again to the same message', async () => {
+  it('keeps what a re-import needs without the export: the item converts again to the same message', async () => {
     const { db, mapping } = setup();
     const original = items()[4]!;
-    const r = await importItems(db, mapping, [original]);
-    expect(r.counts.imported).toBe(1);
+    // Not delivered anywhere (no catch-all, no unassigned copy): the queue keeps the whole item and its message.
+    const r = await importItems(db, mapping, [original], { ...ROUTING, catchAll: null }, { keepUnassigned: false });
+    expect(r.counts.failed).toBe(1);
     const [q] = mapping.queue.items();
-    const restored = mapping.queue.restore(q!.queueId);
+    const restored = await mapping.queue.restore(q!.queueId);
     const router = mapping.router(mapping.routingConfig(ROUTING));
     const a = await convertItem(original, { resolve: router.route(original, 'x').resolve });
     const b = await convertItem(restored, { resolve: router.route(restored, 'x').resolve });
     expect(b.mime.equals(a.mime)).toBe(true);
     expect(b.attachmentNames).toEqual(['minutes.txt', 'b.txt']);
     expect((await restored.attachments[0]!.read()).toString()).toBe('Minutes of the call: café ☕');
+  });
+
+  it('does not keep a second copy of what the local archive holds, and reads it back from there', async () => {
+    const { db, mapping } = setup();
+    const original = items()[4]!;
+    await importItems(db, mapping, [original]);
+    const raw = db.prepare('SELECT item, mime FROM unmapped_items').get() as { item: string; mime: Buffer | null };
+    expect(raw.mime).toBeNull();
+    expect(JSON.parse(raw.item)).toMatchObject({ bodyInMessage: true });
+    expect(JSON.parse(raw.item).text).toBeUndefined();
+    const restored = await mapping.queue.restore(mapping.queue.items()[0]!.queueId);
+    expect(restored.text?.trim()).toBe(original.text);
+    expect((await restored.attachments[1]!.read()).toString()).toBe('second');
   });
 
   it('previews where the items would go after a mapping change, then re-imports only those, never duplicating the catch-all copy', async () => {

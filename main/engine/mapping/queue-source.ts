@@ -45,7 +45,7 @@ export function reimportSource(db: Db): ReimportSource {
         const origin = { file: 'unmapped queue', position: `queue item ${r.item}` };
         let item: Item;
         try {
-          item = queue.restore(r.item);
+          item = await queue.restore(r.item);
         } catch (err) {
           yield { bad: true, origin, id: r.source_item_id, reason: classify(err).message };
           continue;

@@ -3,6 +3,7 @@
  * map), kept per destination with the identities that failed to map, so an admin can review them
  * offline, fix the mapping, see where they would now go, and import them again without the export.
  */
+import { createHash } from 'node:crypto';
 import type { Db } from '../store/db';
 import { nowIso } from '../store/db';
 import type { AfterItemContext } from '../runs/run';
@@ -90,7 +91,7 @@ export interface QueuePreviewEntry {
 interface RawItem {
   id: number; destination: string; destination_config: string; message_id: string; kind: string; source: string;
   source_item_id: string; folder: string; subject: string | null; item_date: string | null; reason: 'unmapped' | 'refused';
-  detail: string | null; item: string; mime: Buffer | null; pass_through: number; status: QueueStatus; run_id: number; seq: number;
+  detail: string | null; identities: string; status: QueueStatus; run_id: number; seq: number;
   last_run_id: number; resolved_run_id: number | null; resolved_at: string | null; queued_at: string;
 }
 
@@ -107,8 +108,13 @@ export interface QueueRunContext {
   defaultRegion: Region | null;
 }
 
+/** The queue's lookup key for a message in a destination (64 bits of SHA-256; the text columns confirm a match). */
+export function queueHash(destination: string, messageId: string): bigint {
+  return createHash('sha256').update(destination).update('\0').update(messageId).digest().readBigInt64BE(0);
+}
+
 const ITEM_COLUMNS = `id, destination, destination_config, message_id, kind, source, source_item_id, folder, subject, item_date,
-  reason, detail, item, pass_through, status, run_id, seq, last_run_id, resolved_run_id, resolved_at, queued_at`;
+  reason, detail, identities, status, run_id, seq, last_run_id, resolved_run_id, resolved_at, queued_at`;
 
 export class UnmappedQueue {
   constructor(private readonly db: Db) {}
@@ -116,35 +122,46 @@ export class UnmappedQueue {
   /** The afterItem hook of a run: queues unmapped and refused items, resolves queued ones that now reached a mailbox. */
   recorder(ctx: QueueRunContext): (c: AfterItemContext) => void {
     if (ctx.mode !== 'import') return () => {};
-    const upsert = this.db.prepare<unknown[], { id: number }>(`INSERT INTO unmapped_items
-      (destination, destination_config, message_id, kind, source, source_item_id, folder, subject, item_date, reason, detail,
-       item, mime, pass_through, status, run_id, seq, last_run_id, queued_at)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?, ?)
-      ON CONFLICT (destination, message_id) DO UPDATE SET reason = excluded.reason, detail = excluded.detail,
-        status = 'open', last_run_id = excluded.last_run_id, resolved_run_id = NULL, resolved_at = NULL
-      RETURNING id`);
+    const find = this.db.prepare<[bigint, string, string], { id: number; identities: string }>(
+      'SELECT id, identities FROM unmapped_items WHERE msg_hash = ? AND destination = ? AND message_id = ?');
+    const insert = this.db.prepare<unknown[]>(`INSERT INTO unmapped_items
+      (destination, destination_config, message_id, msg_hash, kind, source, source_item_id, folder, subject, item_date, reason, detail,
+       item, identities, mime, pass_through, status, run_id, seq, last_run_id, queued_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?, ?)`);
+    // Queued again (a later run, still unmapped): the item and its message stay as first kept.
+    const requeue = this.db.prepare(`UPDATE unmapped_items SET reason = ?, detail = ?, identities = ?, status = 'open', last_run_id = ?,
+      resolved_run_id = NULL, resolved_at = NULL WHERE id = ?`);
     const inArchive = this.db.prepare<[string], { one: number }>('SELECT 1 AS one FROM messages WHERE message_id = ?');
-    const clearIds = this.db.prepare('DELETE FROM unmapped_identities WHERE item = ?');
-    const addId = this.db.prepare('INSERT OR IGNORE INTO unmapped_identities (item, key, kind, platform, id, name, sender) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    const link = this.db.prepare('INSERT OR IGNORE INTO unmapped_identities (key, item, kind, platform, id, name) VALUES (?, ?, ?, ?, ?, ?)');
+    const unlink = this.db.prepare('DELETE FROM unmapped_identities WHERE key = ? AND item = ?');
     const resolve = this.db.prepare(`UPDATE unmapped_items SET status = 'resolved', resolved_run_id = ?, resolved_at = ?, last_run_id = ?
-      WHERE destination = ? AND message_id = ? AND status = 'open'`);
+      WHERE msg_hash = ? AND destination = ? AND message_id = ? AND status = 'open'`);
     const destConfig = JSON.stringify(ctx.destinationConfig);
 
     return (c) => {
       const { item, route, message } = c;
-      if (route.unmapped || route.refusal) {
-        const keepMime = !(ctx.archiveHoldsMime && inArchive.get(message.messageId));
-        const row = upsert.get(ctx.destination, destConfig, message.messageId, ctx.kind, item.source, item.id, ctx.folder,
-          message.subject, item.date?.toISOString() ?? null, route.refusal ? 'refused' : 'unmapped', route.refusal ?? null,
-          JSON.stringify(storeItem(item, message.omitted)), keepMime ? message.mime : null, item.mime ? 1 : 0,
-          c.runId, c.seq, c.runId, nowIso())!;
-        clearIds.run(row.id);
-        for (const p of route.unmappedIdentities) {
-          addId.run(row.id, queueKey(p, ctx.defaultRegion), p.kind, p.platform, p.id, p.name ?? null, p === item.from ? 1 : 0);
-        }
-      } else if (c.status !== 'failed') {
-        resolve.run(c.runId, nowIso(), c.runId, ctx.destination, message.messageId);
+      if (!route.unmapped && !route.refusal) {
+        if (c.status !== 'failed') resolve.run(c.runId, nowIso(), c.runId, queueHash(ctx.destination, message.messageId), ctx.destination, message.messageId);
+        return;
       }
+      const ids: QueueIdentity[] = route.unmappedIdentities.map((p) => ({
+        key: queueKey(p, ctx.defaultRegion), kind: p.kind, platform: p.platform, id: p.id, name: p.name ?? null, sender: p === item.from,
+      }));
+      const reason = route.refusal ? 'refused' : 'unmapped';
+      const hash = queueHash(ctx.destination, message.messageId);
+      const existing = find.get(hash, ctx.destination, message.messageId);
+      let queueId: number;
+      if (existing) {
+        queueId = existing.id;
+        for (const old of JSON.parse(existing.identities) as QueueIdentity[]) unlink.run(old.key, queueId);
+        requeue.run(reason, route.refusal ?? null, JSON.stringify(ids), c.runId, queueId);
+      } else {
+        const archived = ctx.archiveHoldsMime && inArchive.get(message.messageId) !== undefined;
+        queueId = Number(insert.run(ctx.destination, destConfig, message.messageId, hash, ctx.kind, item.source, item.id, ctx.folder, message.subject,
+          item.date?.toISOString() ?? null, reason, route.refusal ?? null, JSON.stringify(storeItem(item, message.omitted, { withBody: !archived })),
+          JSON.stringify(ids), archived ? null : message.mime, item.mime ? 1 : 0, c.runId, c.seq, c.runId, nowIso()).lastInsertRowid);
+      }
+      for (const i of ids) link.run(i.key, queueId, i.kind, i.platform, i.id, i.name);
     };
   }
 
@@ -205,8 +222,8 @@ export class UnmappedQueue {
       .all(...list).map((r) => r.key);
   }
 
-  /** The item with its attachments recoverable from the stored message, for a re-import. */
-  restore(queueId: number): Item {
+  /** The item with its body and attachments recoverable from the stored message, for a re-import. */
+  async restore(queueId: number): Promise<Item> {
     const r = this.db.prepare<[number], { item: string; message_id: string; mime: Buffer | null }>('SELECT item, message_id, mime FROM unmapped_items WHERE id = ?').get(queueId);
     if (!r) throw configError(`unmapped queue item ${queueId} does not exist`);
     const stored = JSON.parse(r.item) as StoredItem;
@@ -267,13 +284,11 @@ export class UnmappedQueue {
   }
 
   private toItem(r: RawItem): QueueItem {
-    const ids = this.db.prepare<[number], { key: string; kind: IdentityKind; platform: string; id: string; name: string | null; sender: number }>(
-      'SELECT key, kind, platform, id, name, sender FROM unmapped_identities WHERE item = ? ORDER BY sender DESC, key').all(r.id);
     return {
       queueId: r.id, destination: r.destination, messageId: r.message_id, kind: r.kind, source: r.source, itemId: r.source_item_id,
       subject: r.subject, date: r.item_date, folder: r.folder, reason: r.reason, detail: r.detail, status: r.status, runId: r.run_id,
       lastRunId: r.last_run_id, resolvedRunId: r.resolved_run_id, queuedAt: r.queued_at,
-      identities: ids.map((i) => ({ key: i.key, kind: i.kind, platform: i.platform, id: i.id, name: i.name, sender: i.sender === 1 })),
+      identities: JSON.parse(r.identities) as QueueIdentity[],
     };
   }
 }

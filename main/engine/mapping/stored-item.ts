@@ -2,6 +2,10 @@
  * An item as the unmapped queue keeps it: its fields as JSON (attachments by name and size), and
  * the converted message, from which a re-import recovers the attachment contents (mailparser).
  * Pass-through messages are recovered whole from the converted form (Ferry only prepended headers).
+ *
+ * When the local archive holds the message, the JSON leaves the body out and a re-import reads it
+ * from the archived message: the archive keeps each message's first MIME and only adds mailbox
+ * copies, so a re-converted body is never stored; keeping it twice would double a bulk import's writes.
  */
 import { simpleParser } from 'mailparser';
 import type { Attachment, Identity, Item, Origin } from '../item';
@@ -28,9 +32,11 @@ export interface StoredItem {
   meta: Record<string, string>;
   messageClass?: string;
   passThrough: boolean;
+  /** Text and HTML were left out: read them from the stored message. */
+  bodyInMessage?: boolean;
 }
 
-export function storeItem(item: Item, omitted: { filename: string; size: number }[]): StoredItem {
+export function storeItem(item: Item, omitted: { filename: string; size: number }[], opts: { withBody: boolean } = { withBody: true }): StoredItem {
   const s: StoredItem = {
     source: item.source, event: item.event, id: item.id, origin: item.origin, to: item.to, meta: item.meta,
     attachments: item.attachments.map((a) => ({ filename: a.filename, ...(a.contentType ? { contentType: a.contentType } : {}), ...(a.size !== undefined ? { size: a.size } : {}) })),
@@ -39,8 +45,11 @@ export function storeItem(item: Item, omitted: { filename: string; size: number 
   if (item.from) s.from = item.from;
   if (item.subject !== undefined) s.subject = item.subject;
   if (item.date) s.date = item.date.toISOString();
-  if (item.text !== undefined) s.text = item.text;
-  if (item.html !== undefined) s.html = item.html;
+  if (!opts.withBody && item.mime === undefined) s.bodyInMessage = true;
+  else {
+    if (item.text !== undefined) s.text = item.text;
+    if (item.html !== undefined) s.html = item.html;
+  }
   if (item.replyTo !== undefined) s.replyTo = item.replyTo;
   if (item.thread) s.thread = item.thread;
   if (item.conversation) s.conversation = item.conversation;
@@ -86,12 +95,17 @@ export function unwrapPassThrough(mime: Buffer, source: string, itemId: string):
  * conversion left out (over the size limit) keeps its size, so the same limit leaves it out again;
  * its content was never kept, and reading it fails with that reason.
  */
-export function restoreItem(s: StoredItem, loadMime: () => Buffer): Item {
+export async function restoreItem(s: StoredItem, loadMime: () => Buffer): Promise<Item> {
   const item = restoreFields(s);
   if (s.passThrough) item.mime = unwrapPassThrough(loadMime(), s.source, s.id);
-  let parsed: Promise<{ filename: string; content: Buffer }[]> | undefined;
-  const contents = () => (parsed ??= simpleParser(loadMime(), { skipHtmlToText: true, skipTextToHtml: true, skipTextLinks: true, skipImageLinks: true })
-    .then((m) => m.attachments.map((a) => ({ filename: a.filename ?? '', content: a.content }))));
+  let parsed: ReturnType<typeof simpleParser> | undefined;
+  const parse = () => (parsed ??= simpleParser(loadMime(), { skipHtmlToText: true, skipTextToHtml: true, skipTextLinks: true, skipImageLinks: true }));
+  const contents = async () => (await parse()).attachments.map((a) => ({ filename: a.filename ?? '', content: a.content }));
+  if (s.bodyInMessage) {
+    const m = await parse();
+    item.text = m.text ?? '';
+    if (typeof m.html === 'string') item.html = m.html;
+  }
   const omitted = [...s.omitted];
   let included = 0;
   item.attachments = s.attachments.map((a): Attachment => {

@@ -51,6 +51,9 @@ export const migration002: Migration = {
         destination TEXT NOT NULL,             -- ledger key
         destination_config TEXT NOT NULL,      -- JSON, never secrets
         message_id TEXT NOT NULL,
+        -- 64 bits of sha256(destination, message_id): the lookup key. A text index on random Message-IDs
+        -- costs more than the queue's own rows during a bulk import (measured); an integer one is nearly free.
+        msg_hash INTEGER NOT NULL,
         kind TEXT NOT NULL,                    -- source kind of the run that queued it
         source TEXT NOT NULL,
         source_item_id TEXT NOT NULL,
@@ -59,7 +62,8 @@ export const migration002: Migration = {
         item_date TEXT,
         reason TEXT NOT NULL CHECK (reason IN ('unmapped', 'refused')),
         detail TEXT,
-        item TEXT NOT NULL,                    -- the item's fields as JSON (attachments as names and sizes)
+        item TEXT NOT NULL,                    -- the item's fields as JSON (attachments as names and sizes; no body when the archive holds the message)
+        identities TEXT NOT NULL DEFAULT '[]', -- JSON: the identities that failed to map (key, kind, platform, id, name, sender)
         mime BLOB,                             -- the converted message; NULL when the local archive holds it
         pass_through INTEGER NOT NULL DEFAULT 0,
         status TEXT NOT NULL CHECK (status IN ('open', 'resolved')),
@@ -68,22 +72,21 @@ export const migration002: Migration = {
         last_run_id INTEGER NOT NULL,
         resolved_run_id INTEGER,
         resolved_at TEXT,
-        queued_at TEXT NOT NULL,
-        UNIQUE (destination, message_id)
+        queued_at TEXT NOT NULL
       );
+      CREATE INDEX unmapped_items_by_hash ON unmapped_items(msg_hash);
       CREATE INDEX unmapped_items_by_status ON unmapped_items(status, id);
 
+      -- Which queued items each unmapped identity appears in: one B-tree, in key order (listing, filtering by identity).
       CREATE TABLE unmapped_identities (
-        item INTEGER NOT NULL REFERENCES unmapped_items(id) ON DELETE CASCADE,
         key TEXT NOT NULL,                     -- phone:+44…, email:…, handle:<platform>:…, user-id:<platform>:…
+        item INTEGER NOT NULL,                 -- unmapped_items.id (kept in step by the queue, which never deletes items)
         kind TEXT NOT NULL,
         platform TEXT NOT NULL,
         id TEXT NOT NULL,                      -- as the source wrote it
         name TEXT,
-        sender INTEGER NOT NULL DEFAULT 0,
-        PRIMARY KEY (item, key)
+        PRIMARY KEY (key, item)
       ) WITHOUT ROWID;
-      CREATE INDEX unmapped_identities_by_key ON unmapped_identities(key, item);
 
       -- A re-import's fixed list of queue items, so the run replays the same records on resume.
       CREATE TABLE reimport_batches (
