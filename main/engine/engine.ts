@@ -61,7 +61,7 @@ export class Engine {
     const destConfig = req.destination ?? { kind: 'archive' };
     const destination = createDestination(destConfig, { db: this.db, secrets: this.secrets });
     const folder = req.folder ?? `${source.spec.platform} Archive`;
-    const routing = this.mapping.routingConfig(req.routing, destination.kind);
+    const routing = this.mapping.routingConfig(req.routing, destination.kind, req.connectorId ?? null);
     let resumable = req.mode === 'import' && !req.newRun
       ? this.runs.findResumable(req.kind, settings.path, destination.key) : undefined;
     // A resume routes as its run began; asked to route differently, start a new run instead (the ledger keeps every copy single).
@@ -95,7 +95,7 @@ export class Engine {
     // The routing the run recorded, so the rest of it goes where the first part went.
     const plumbing = this.mapping.forRun({
       kind: prev.kind, mode: prev.mode, destination, destinationConfig: destConfig, folder,
-      routing: this.mapping.recordedRouting(runId) ?? this.mapping.routingConfig({}, destination.kind),
+      routing: this.mapping.recordedRouting(runId) ?? this.mapping.routingConfig({}, destination.kind, prev.connectorId),
       ...(hooks.router ? { router: hooks.router } : {}),
     });
     return executeRun(this.db, {

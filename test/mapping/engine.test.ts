@@ -70,6 +70,19 @@ describe('Engine.run with routing', () => {
   });
 });
 
+describe('mapping sets per connector', () => {
+  it("use a connector's own newest set before the newest app-wide one", () => {
+    const engine = open();
+    const conn = Number(engine.db.prepare("INSERT INTO connectors (name, kind, created_at, updated_at) VALUES ('sms', 'mbox', 'now', 'now')").run().lastInsertRowid);
+    const app = engine.mapping.save(engine.mapping.checkContents('id,mailbox\n@a,a@contoso.com\n', { fileName: 'app.csv' })).set.version;
+    const own = engine.mapping.save(engine.mapping.checkContents('id,mailbox\n@a,b@contoso.com\n', { fileName: 'sms.csv' }), { connectorId: conn }).set.version;
+    expect(engine.mapping.routingConfig({}, 'archive', conn).mappingSet).toBe(own);
+    expect(engine.mapping.routingConfig({}, 'archive').mappingSet).toBe(app);
+    expect(engine.mapping.routingConfig({}, 'archive', conn + 1).mappingSet).toBe(app);
+    expect(engine.mapping.sets.list({ connectorId: conn }).map((s) => s.version)).toEqual([own]);
+  });
+});
+
 describe('the stored form of a queued item', () => {
   it('gives back a pass-through message byte for byte, with or without a Message-ID of its own', () => {
     for (const raw of [

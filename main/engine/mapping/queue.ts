@@ -203,7 +203,7 @@ export class UnmappedQueue {
     return r && this.toItem(r);
   }
 
-  /** The queue keys an admin's text may mean: a key as listed, or an id as written (`+44 7911…`, `@bob`, `U123`). */
+  /** The keys of open items an admin's text may mean: a key as listed, or an id as written (`+44 7911…`, `@bob`, `U123`). */
   findIdentity(text: string, region?: Region | null): string[] {
     const s = cleanCell(text);
     const candidates = new Set<string>([s]);
@@ -218,8 +218,8 @@ export class UnmappedQueue {
       candidates.add(`user-id:${p}:${s}`);
     }
     const list = [...candidates];
-    return this.db.prepare<string[], { key: string }>(`SELECT DISTINCT key FROM unmapped_identities WHERE key IN (${list.map(() => '?').join(',')}) ORDER BY key`)
-      .all(...list).map((r) => r.key);
+    return this.db.prepare<string[], { key: string }>(`SELECT DISTINCT i.key FROM unmapped_identities i JOIN unmapped_items u ON u.id = i.item
+      WHERE u.status = 'open' AND i.key IN (${list.map(() => '?').join(',')}) ORDER BY i.key`).all(...list).map((r) => r.key);
   }
 
   /** The item with its body and attachments recoverable from the stored message, for a re-import. */

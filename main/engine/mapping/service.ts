@@ -128,12 +128,15 @@ export class MappingService {
     return { check, saved: this.save(check, { ...(opts.label ? { label: opts.label } : {}), ...(opts.connectorId !== undefined ? { connectorId: opts.connectorId } : {}) }) };
   }
 
-  /** Resolves a request against the app-wide defaults into what a run records and routes with. */
-  routingConfig(req: RoutingRequest = {}, destinationKind = 'archive'): RoutingConfig {
+  /**
+   * Resolves a request against the app-wide defaults into what a run records and routes with.
+   * `latest` is the connector's newest mapping set when it has one, else the newest app-wide one.
+   */
+  routingConfig(req: RoutingRequest = {}, destinationKind = 'archive', connectorId: number | null = null): RoutingConfig {
     const r = { ...this.settings.routingDefaults(), ...checkRouting(req) };
     let mappingSet: number | null;
     if (r.mappingSet === 'none') mappingSet = null;
-    else if (r.mappingSet === 'latest') mappingSet = this.sets.latest()?.version ?? null;
+    else if (r.mappingSet === 'latest') mappingSet = (connectorId !== null ? this.sets.latest(connectorId) : undefined)?.version ?? this.sets.latest()?.version ?? null;
     else {
       if (!this.sets.get(r.mappingSet)) throw configError(`mapping set version ${r.mappingSet} does not exist`);
       mappingSet = r.mappingSet;
