@@ -8,6 +8,7 @@ import type { Destination } from './types';
 import { ArchiveDestination } from './archive/archive-destination';
 import { ImapDestination, type ImapSettings } from './imap/imap-destination';
 import { KeychainSecretStore, type SecretStore } from '../secrets/secret-store';
+import { createEwsDestination } from './ews';
 
 export type DestinationConfig = { kind: 'archive' } | ({ kind: string } & Record<string, unknown>);
 
@@ -22,6 +23,7 @@ type Factory = (config: DestinationConfig, ctx: DestinationContext) => Destinati
 const factories = new Map<string, Factory>([
   ['archive', (_c, ctx) => new ArchiveDestination(ctx.db)],
   ['imap', (c, ctx) => new ImapDestination(c as unknown as ImapSettings, ctx.secrets ?? new KeychainSecretStore())],
+  ['ews', (c, ctx) => createEwsDestination(c, ctx.secrets ?? new KeychainSecretStore())],
 ]);
 
 export function destinationKinds(): string[] {

@@ -7,6 +7,7 @@ import type { DestinationConfig, DestinationContext } from './registry';
 import { KeychainSecretStore } from '../secrets/secret-store';
 import { testImapConnection, type ImapSettings } from './imap/imap-destination';
 import { configError } from '../errors';
+import { testEwsConnection } from './ews';
 
 export interface ConnectionCheck {
   check: string;
@@ -27,6 +28,7 @@ const testers = new Map<string, Tester>([
     }
   }],
   ['imap', (c, ctx, mailboxes) => testImapConnection(c as unknown as ImapSettings, ctx.secrets ?? new KeychainSecretStore(), mailboxes)],
+  ['ews', (c, ctx, mailboxes) => testEwsConnection(c, ctx.secrets ?? new KeychainSecretStore(), mailboxes)],
 ]);
 
 export async function testDestination(config: DestinationConfig, ctx: DestinationContext, mailboxes: string[]): Promise<ConnectionCheck[]> {
