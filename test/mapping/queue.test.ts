@@ -77,6 +77,18 @@ describe('routing in a run into the local archive', () => {
     expect(new RunStore(db).items(r.runId).filter((i) => i.unmapped).map((i) => i.itemId)).toEqual(['2', '5', '6', '7']);
   });
 
+  it('sends the items of a reassigned number to the mailbox valid at each item date', async () => {
+    const { db, mapping } = setup();
+    save(mapping, [`${CAROL},bob.stone@contoso.com,01/01/2023,31/12/2023`, `${CAROL},chloe.dubois@contoso.com,01/01/2024,`]);
+    const r = await importItems(db, mapping, [
+      chat('a', phone(CAROL), [phone(DAVE)], '2023-12-31T23:59:00Z'),
+      chat('b', phone(DAVE), [phone('07911 222333')], '2024-01-01T00:01:00Z'),
+      chat('c', phone(CAROL), [phone(DAVE)], '2022-06-01T12:00:00Z'),
+    ]);
+    expect(r.counts).toMatchObject({ available: 3, imported: 3, unmapped: 1 });
+    expect(copies(db)).toEqual(['bob.stone@contoso.com|Chat Archive|#a', 'chloe.dubois@contoso.com|Chat Archive|#b', 'third-party@contoso.com|Inbox|#c']);
+  });
+
   it('keeps an item that maps to nobody unassigned in the archive when there is no catch-all', async () => {
     const { db, mapping } = setup();
     save(mapping, [`${ANN},ann.lee@contoso.com,,`]);
