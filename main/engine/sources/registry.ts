@@ -14,6 +14,7 @@ import { mattermostExportSource } from './mattermost-export';
 import { linkedinMessagesSource } from './linkedin-messages';
 import { discordExportSource } from './discord-export';
 import { googleChatSource } from './google-chat';
+import { bloombergIbSource } from './bloomberg-ib';
 
 const sources: Source[] = [
   whatsappChatSource,
@@ -24,6 +25,7 @@ const sources: Source[] = [
   linkedinMessagesSource,
   discordExportSource,
   googleChatSource,
+  bloombergIbSource,
 ];
 
 export function allSources(): readonly Source[] {
