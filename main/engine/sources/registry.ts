@@ -15,6 +15,7 @@ import { linkedinMessagesSource } from './linkedin-messages';
 import { discordExportSource } from './discord-export';
 import { googleChatSource } from './google-chat';
 import { bloombergIbSource } from './bloomberg-ib';
+import { customCsvSource } from './custom-csv';
 
 const sources: Source[] = [
   whatsappChatSource,
@@ -26,6 +27,7 @@ const sources: Source[] = [
   discordExportSource,
   googleChatSource,
   bloombergIbSource,
+  customCsvSource,
 ];
 
 export function allSources(): readonly Source[] {
