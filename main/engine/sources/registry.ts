@@ -12,9 +12,11 @@ import { telegramExportSource } from './telegram-export';
 import { slackExportSource } from './slack-export';
 import { mattermostExportSource } from './mattermost-export';
 import { linkedinMessagesSource } from './linkedin-messages';
-import { discordExportSource } from './discord-export';
 import { googleChatSource } from './google-chat';
 import { bloombergIbSource } from './bloomberg-ib';
+import { discordExportSource } from './discord-export';
+import { smsBackupSource } from './sms-backup';
+import { facebookMessengerSource } from './facebook-messenger';
 import { customCsvSource } from './custom-csv';
 
 const sources: Source[] = [
@@ -24,9 +26,11 @@ const sources: Source[] = [
   emlSource, mboxSource,
   slackExportSource, mattermostExportSource,
   linkedinMessagesSource,
-  discordExportSource,
   googleChatSource,
   bloombergIbSource,
+  discordExportSource,
+  smsBackupSource,
+  facebookMessengerSource,
   customCsvSource,
 ];
 
