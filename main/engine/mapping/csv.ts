@@ -107,15 +107,15 @@ export function decodeMappingText(buf: Buffer): { text: string; encoding: Mappin
   }
 }
 
-interface Record_ {
+interface CsvRecord {
   cells: string[];
   line: number;
   error?: string;
 }
 
 /** Splits the text into records with the line each starts on (quoted fields may span lines). */
-function records(text: string): { records: Record_[]; delimiter: string } {
-  const out: Record_[] = [];
+function records(text: string): { records: CsvRecord[]; delimiter: string } {
+  const out: CsvRecord[] = [];
   let prev = 0;
   let line = 1;
   // Guessed over non-blank lines: a trailing blank line would otherwise spoil the guess for two-column files.
@@ -124,7 +124,7 @@ function records(text: string): { records: Record_[]; delimiter: string } {
     delimiter,
     step: (r) => {
       const end = r.meta.cursor;
-      const rec: Record_ = { cells: r.data, line };
+      const rec: CsvRecord = { cells: r.data, line };
       const quote = r.errors.find((e) => e.type === 'Quotes');
       if (quote) rec.error = `a quoted field is not closed (${quote.message}); the rest of the file cannot be read reliably`;
       out.push(rec);
@@ -165,7 +165,7 @@ interface Layout {
   names: MappingColumns;
 }
 
-function layoutOf(first: Record_, file: string): Layout {
+function layoutOf(first: CsvRecord, file: string): Layout {
   const headers = first.cells.map(norm);
   const taken = new Set<number>();
   const take = (names: readonly string[]) => { const i = pick(headers, names, taken); if (i >= 0) taken.add(i); return i; };
@@ -197,7 +197,7 @@ function layoutOf(first: Record_, file: string): Layout {
 }
 
 /** Reads the day/month order the file's dates are written in, from the cells that can only be read one way. */
-function inferOrder(recs: Record_[], l: Layout, forced: DateOrder | undefined, notes: string[]): DateOrder | null {
+function inferOrder(recs: CsvRecord[], l: Layout, forced: DateOrder | undefined, notes: string[]): DateOrder | null {
   if (forced) return forced;
   const seen: Partial<Record<DateOrder, number>> = {};
   for (const r of recs) {
@@ -230,7 +230,7 @@ export function parseMappingCsv(data: Buffer | string, opts: MappingParseOptions
   const rows: MappingRow[] = [];
   const errors: MappingRowError[] = [];
   const conflicts = new ConflictChecker();
-  const cell = (r: Record_, i: number) => (i >= 0 ? cleanCell(r.cells[i] ?? '') : '');
+  const cell = (r: CsvRecord, i: number) => (i >= 0 ? cleanCell(r.cells[i] ?? '') : '');
 
   for (const r of dataRecs) {
     const idText = cell(r, layout.id);

@@ -198,6 +198,17 @@ export class UnmappedQueue {
     return rows.map((r) => this.toItem(r));
   }
 
+  /** Open items one at a time (id, folder and fields), for selections over a large queue. */
+  *iterateOpen(f: Pick<QueueFilter, 'destination' | 'identity'> = {}): Generator<{ queueId: number; folder: string; item: Item }> {
+    const where = [`u.status = 'open'`];
+    const args: string[] = [];
+    if (f.destination) { where.push('u.destination = ?'); args.push(f.destination); }
+    if (f.identity) { where.push('u.id IN (SELECT item FROM unmapped_identities WHERE key = ?)'); args.push(f.identity); }
+    const rows = this.db.prepare<string[], { id: number; folder: string; item: string }>(
+      `SELECT u.id, u.folder, u.item FROM unmapped_items u WHERE ${where.join(' AND ')} ORDER BY u.id`).iterate(...args);
+    for (const r of rows) yield { queueId: r.id, folder: r.folder, item: restoreFields(JSON.parse(r.item) as StoredItem) };
+  }
+
   get(queueId: number): QueueItem | undefined {
     const r = this.db.prepare<[number], RawItem>(`SELECT ${ITEM_COLUMNS} FROM unmapped_items WHERE id = ?`).get(queueId);
     return r && this.toItem(r);

@@ -241,8 +241,8 @@ export class MappingService {
       const routing = this.routingConfig(req.routing, destination.kind);
       const router = this.router(routing);
       const picked: number[] = [];
-      for (const q of this.queue.items({ destination: dest, ...(req.identity ? { identity: req.identity } : {}) })) {
-        const route = router.route(this.queue.fields(q.queueId), q.folder);
+      for (const q of this.queue.iterateOpen({ destination: dest, ...(req.identity ? { identity: req.identity } : {}) })) {
+        const route = router.route(q.item, q.folder);
         if (route.unmapped) result.stillUnmapped++;
         else if (route.refusal) result.refused++;
         else picked.push(q.queueId);
