@@ -9,6 +9,7 @@ import { ArchiveDestination } from './archive/archive-destination';
 import { ImapDestination, type ImapSettings } from './imap/imap-destination';
 import { KeychainSecretStore, type SecretStore } from '../secrets/secret-store';
 import { createEwsDestination } from './ews';
+import { createGraphDestination, keychainCredential, resolveGraphSettings } from './graph';
 
 export type DestinationConfig = { kind: 'archive' } | ({ kind: string } & Record<string, unknown>);
 
@@ -23,6 +24,10 @@ type Factory = (config: DestinationConfig, ctx: DestinationContext) => Destinati
 const factories = new Map<string, Factory>([
   ['archive', (_c, ctx) => new ArchiveDestination(ctx.db)],
   ['imap', (c, ctx) => new ImapDestination(c as unknown as ImapSettings, ctx.secrets ?? new KeychainSecretStore())],
+  ['graph', (c, ctx) => {
+    const settings = resolveGraphSettings(c);
+    return createGraphDestination(c, keychainCredential(ctx.secrets ?? new KeychainSecretStore(), settings));
+  }],
   ['ews', (c, ctx) => createEwsDestination(c, ctx.secrets ?? new KeychainSecretStore())],
 ]);
 

@@ -8,6 +8,7 @@ import { KeychainSecretStore } from '../secrets/secret-store';
 import { testImapConnection, type ImapSettings } from './imap/imap-destination';
 import { configError } from '../errors';
 import { testEwsConnection } from './ews';
+import { keychainCredential, resolveGraphSettings, testGraphConnection } from './graph';
 
 export interface ConnectionCheck {
   check: string;
@@ -28,6 +29,15 @@ const testers = new Map<string, Tester>([
     }
   }],
   ['imap', (c, ctx, mailboxes) => testImapConnection(c as unknown as ImapSettings, ctx.secrets ?? new KeychainSecretStore(), mailboxes)],
+  ['graph', async (c, ctx, mailboxes) => {
+    let settings;
+    try {
+      settings = resolveGraphSettings(c);
+    } catch (err) {
+      return [{ check: 'settings', ok: false, message: (err as Error).message }];
+    }
+    return testGraphConnection(c, keychainCredential(ctx.secrets ?? new KeychainSecretStore(), settings), mailboxes);
+  }],
   ['ews', (c, ctx, mailboxes) => testEwsConnection(c, ctx.secrets ?? new KeychainSecretStore(), mailboxes)],
 ]);
 
