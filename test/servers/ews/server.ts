@@ -123,6 +123,11 @@ export class EwsServer {
 
   injectFault(f: Fault): void { this.faults.add(f); }
 
+  addAccount(a: EwsAccount): void { this.o.accounts.push(a); }
+
+  /** Time each request takes from now on (holding its budget slot). */
+  setLatency(ms: number): void { this.o.latencyMs = ms; }
+
   /** Changes the limits from now on. */
   setLimits(l: Partial<LimitOptions>): void { this.budgets.o = { ...this.budgets.o, ...l }; }
 
