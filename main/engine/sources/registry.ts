@@ -18,6 +18,7 @@ import { discordExportSource } from './discord-export';
 import { smsBackupSource } from './sms-backup';
 import { facebookMessengerSource } from './facebook-messenger';
 import { customCsvSource } from './custom-csv';
+import { bloombergMsgSource } from './bloomberg-msg';
 
 const sources: Source[] = [
   whatsappChatSource,
@@ -32,6 +33,7 @@ const sources: Source[] = [
   smsBackupSource,
   facebookMessengerSource,
   customCsvSource,
+  bloombergMsgSource,
 ];
 
 export function allSources(): readonly Source[] {

@@ -1,6 +1,7 @@
 /**
  * Bloomberg people: `<User><LoginName/><FirstName/><LastName/><CompanyName/><EmailAddress/>
- * <CorporateEmailAddress/><AccountName/>…</User>`. Some dumps (and Actiance-style ones) put those
+ * <CorporateEmailAddress/><AccountName/>…</User>` in IB dumps, `<UserInfo>` (with `BloombergEmailAddress`,
+ * `BloombergUUID`) in MSG dumps. Some dumps (and Actiance-style ones) put those
  * fields straight in the event element instead of in a `<User>`: both are read.
  */
 import type { Identity } from '../../item';
@@ -18,8 +19,8 @@ export function bloombergUser(n: XNode | undefined): Identity | undefined {
   if (!n) return undefined;
   const corporate = field(n, 'CorporateEmailAddress', 'CorporateEmailID', 'CorporateEmail');
   const login = field(n, 'LoginName', 'LoginID');
-  const bbgEmail = field(n, 'EmailAddress');
-  const uuid = field(n, 'UUID');
+  const bbgEmail = field(n, 'EmailAddress', 'BloombergEmailAddress');
+  const uuid = field(n, 'UUID', 'BloombergUUID');
   const name = [field(n, 'FirstName'), field(n, 'LastName')].filter(Boolean).join(' ') || field(n, 'AccountName') || undefined;
   const named = name ? { name } : {};
   if (corporate && looksLikeEmail(corporate)) return { id: corporate.toLowerCase(), kind: 'email', platform: PLATFORM, ...named, email: corporate };
