@@ -194,6 +194,17 @@ describe('facebook-messenger: Instagram and the 2018 layout', () => {
     await roundTrips(items);
   });
 
+  it('the MIT chat-miner Instagram sample (copied): no participants, title or thread_path — people from the senders', async () => {
+    const file = fixture('facebook-messenger', 'joweich-chat-miner', 'instagram_test_export.json');
+    const { items, bad } = await collect(source, { path: file });
+    expect(bad).toEqual([]);
+    expect(items.map((i) => [i.source, i.id.split('/').slice(0, 2).join('/'), i.from?.id, i.to.map((t) => t.id)])).toEqual([
+      ['Instagram', 'people:Jane Doe,John Doe/1577186580000', 'Jane Doe', ['John Doe']],
+      ['Instagram', 'people:Jane Doe,John Doe/1579294140000', 'John Doe', ['Jane Doe']],
+    ]);
+    await roundTrips(items);
+  });
+
   it('wrong paths and settings: config errors, and check() says why', async () => {
     await expect(collect(source, { path: path.join(tmp, 'nope') })).rejects.toMatchObject({ errorClass: 'config' });
     expect(await source.check({ path: DYI, platform: 'myspace' })).toEqual({ ok: false, message: 'platform "myspace" is not one of auto, facebook, instagram' });

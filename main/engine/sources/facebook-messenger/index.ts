@@ -138,7 +138,7 @@ async function checkExport(settings: SourceSettings): Promise<CheckResult> {
     const partial = n > 50;
     const listed = names.length > 4 ? `${names.slice(0, 4).join(', ')}, …` : names.join(', ');
     const summary = `${[...platforms].join(' and ')}: ${count(n)} conversation${n === 1 ? '' : 's'}, ${count(messages)}${partial ? ' messages in the first 50' : ` message${messages === 1 ? '' : 's'}`} (${listed})${o.owner ? '' : '; owner not set'}`;
-    return { ok: messages > 0 || problems.length === 0, message: problems.length ? `${summary}; ${problems.join('; ')}` : summary };
+    return { ok: messages > 0, message: problems.length ? `${summary}; ${problems.join('; ')}` : summary };
   } catch (err) {
     return { ok: false, message: errorMessage(err) };
   } finally {
