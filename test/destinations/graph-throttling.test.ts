@@ -49,10 +49,10 @@ describe('KeyedConcurrencyLimiter', () => {
 });
 
 describe('SlidingWindowBudget', () => {
-  it('lets `limit` units through per window and makes the rest wait until the oldest leave it', async () => {
+  it('lets `limit` units through per window and makes the rest wait until the oldest answered ones leave it', async () => {
     let now = 0;
     const budget = new SlidingWindowBudget({ limit: 3, windowMs: 1000, now: () => now });
-    for (let i = 0; i < 3; i++) await budget.take('m');
+    for (let i = 0; i < 3; i++) (await budget.take('m'))();
     expect(budget.used('m')).toBe(3);
     expect(budget.waitFor('m')).toBe(1001);
     expect(budget.waitFor('other')).toBe(0);
@@ -63,25 +63,55 @@ describe('SlidingWindowBudget', () => {
     expect(budget.used('M')).toBe(0);
   });
 
-  it('weighted units (bytes): waits for enough room; an amount over the limit goes once the window is empty', async () => {
+  it('units in flight count whatever the time, and from their answer on for a whole window', async () => {
+    let now = 0;
+    const budget = new SlidingWindowBudget({ limit: 2, windowMs: 1000, now: () => now });
+    const first = await budget.take('m');
+    (await budget.take('m'))();
+    now = 5000;
+    // The answered one has left the window; the one in flight still counts.
+    expect(budget.used('m')).toBe(1);
+    (await budget.take('m'))();
+    expect(budget.waitFor('m')).toBe(1001);
+    now = 5500;
+    first();
+    now = 6001;
+    // The one answered at 5000 left at 6000; the first, answered at 5500, stays until 6500.
+    expect(budget.waitFor('m')).toBe(0);
+    (await budget.take('m'))();
+    expect(budget.waitFor('m')).toBe(500);
+  });
+
+  it('a waiter blocked only by requests in flight goes as soon as one is answered and its window passes', async () => {
+    const budget = new SlidingWindowBudget({ limit: 1, windowMs: 50 });
+    const done = await budget.take('m');
+    expect(budget.waitFor('m')).toBe(Infinity);
+    const t0 = Date.now();
+    const next = budget.take('m');
+    setTimeout(done, 80);
+    (await next)();
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(80 + 45);
+  });
+
+  it('weighted units (bytes): waits for enough room; an amount over the limit goes once nothing else counts', async () => {
     const budget = new SlidingWindowBudget({ limit: 100, windowMs: 150 });
     const t0 = Date.now();
-    await budget.take('m', 60);
-    await budget.take('m', 60);
+    (await budget.take('m', 60))();
+    (await budget.take('m', 60))();
     const second = Date.now() - t0;
     expect(second).toBeGreaterThanOrEqual(140);
-    await budget.take('m', 500);
+    (await budget.take('m', 500))();
     expect(Date.now() - t0).toBeGreaterThanOrEqual(second + 140);
     expect(budget.used('m')).toBe(500);
   });
 
   it('serves waiters in order, and a cancelled wait spends nothing', async () => {
     const budget = new SlidingWindowBudget({ limit: 1, windowMs: 60 });
-    await budget.take('m');
+    (await budget.take('m'))();
     const ac = new AbortController();
     const order: string[] = [];
     const a = budget.take('m', 1, ac.signal).then(() => order.push('a'), () => order.push('a cancelled'));
-    const b = budget.take('m').then(() => order.push('b'));
+    const b = budget.take('m').then((done) => { done(); order.push('b'); });
     ac.abort(new Error('stop'));
     await Promise.all([a, b]);
     expect(order).toEqual(['a cancelled', 'b']);

@@ -15,7 +15,7 @@ import { FerryError } from '../../errors';
 import { backoffDelay } from '../shared/backoff';
 import { KeyedConcurrencyLimiter } from '../shared/keyed-limiter';
 import { parseRetryAfter } from '../shared/retry-after';
-import { SlidingWindowBudget } from '../shared/sliding-window';
+import { SlidingWindowBudget, type Done } from '../shared/sliding-window';
 import { sleep } from '../shared/sleep';
 import { GraphApiError, graphApiError, graphErrorBody } from './graph-errors';
 import { NetworkFailure, httpRequest, jsonOf, type HttpResponse } from './http';
@@ -75,10 +75,8 @@ export class GraphClient {
   ) {
     const l = settings.limits;
     this.limiter = new KeyedConcurrencyLimiter(l.mailboxConcurrency);
-    // A margin on the window: the service counts a request when it arrives (an upload when its last byte does), a little after we send it.
-    const margin = (ms: number) => ms + Math.min(1000, Math.max(100, Math.ceil(ms * 0.01)));
-    this.requestBudget = new SlidingWindowBudget({ limit: l.requestsPerWindow, windowMs: margin(l.requestWindowMs) });
-    this.byteBudget = new SlidingWindowBudget({ limit: l.uploadBytesPerWindow, windowMs: margin(l.uploadWindowMs) });
+    this.requestBudget = new SlidingWindowBudget({ limit: l.requestsPerWindow, windowMs: l.requestWindowMs });
+    this.byteBudget = new SlidingWindowBudget({ limit: l.uploadBytesPerWindow, windowMs: l.uploadWindowMs });
   }
 
   /** Sends one call with throttling and retries; a 2xx answer is returned, anything else thrown as a FerryError. */
@@ -101,13 +99,14 @@ export class GraphClient {
       }
       let res: HttpResponse | undefined;
       let token: string | undefined;
+      const answered: Done[] = [];
       const release = await this.acquire(mailbox, call.signal);
       try {
         // The token first: a sign-in can take a while, and the budgets count from the moment of sending.
         if (call.auth !== false) token = await this.tokens.token();
         await this.waitForPause(mailbox, call.signal);
-        await this.requestBudget.take(mailbox, 1, call.signal);
-        if (body && call.method !== 'GET') await this.byteBudget.take(mailbox, body.length, call.signal);
+        answered.push(await this.requestBudget.take(mailbox, 1, call.signal));
+        if (body && call.method !== 'GET') answered.push(await this.byteBudget.take(mailbox, body.length, call.signal));
         this.stats.requests++;
         res = await httpRequest(this.dispatcher, {
           method: call.method, url, timeoutMs: this.settings.timeouts.requestMs,
@@ -129,6 +128,8 @@ export class GraphClient {
           throw err;
         }
       } finally {
+        // The request counts from now on, when the service has certainly counted it too.
+        for (const done of answered) done();
         release();
       }
 
