@@ -199,6 +199,36 @@ describe('EWS destination: throttling and retries', () => {
     }
   });
 
+  it('treats ErrorInternalServerError as uncertain: looked up, then retried, stored once', async () => {
+    const dest = h.destination(h.settings(fast));
+    try {
+      const m = await message(22);
+      h.server.injectFault({ kind: 'item-error', ops: ['CreateItem'], mailbox: 'bob@contoso.com', code: 'ErrorInternalServerError', message: 'An internal server error occurred. The operation failed.' });
+      await dest.deliver(m, { mailbox: 'bob@contoso.com', folder: 'Internal Test' });
+      expect(copies('bob@contoso.com', 'Internal Test')).toEqual(new Map([[m.messageId, 1]]));
+      expect(dest.stats.retries).toBe(1);
+    } finally {
+      await dest.close();
+    }
+  });
+
+  it('makes the folder per source again when someone deleted it during the run', async () => {
+    const dest = h.destination(h.settings(fast));
+    try {
+      await dest.deliver(await message(23), { mailbox: 'carol@contoso.com', folder: 'Deleted Test' });
+      const [gone] = h.server.createdFolders('carol@contoso.com').filter((f) => f.displayName === 'Deleted Test');
+      h.server.mailbox('carol@contoso.com').deleteFolder(gone!.id);
+      const m = await message(24);
+      await dest.deliver(m, { mailbox: 'carol@contoso.com', folder: 'Deleted Test' });
+      const now = h.server.createdFolders('carol@contoso.com').filter((f) => f.displayName === 'Deleted Test');
+      expect(now).toHaveLength(1);
+      expect(now[0]!.id).not.toBe(gone!.id);
+      expect(h.server.items('carol@contoso.com', 'Deleted Test').map((i) => i.internetMessageId)).toEqual([m.messageId]);
+    } finally {
+      await dest.close();
+    }
+  });
+
   it('a timeout after the server stored the message ends with exactly one copy, found by its Message-ID', async () => {
     const dest = h.destination(h.settings({ ...fast, requestTimeoutMs: 500 }));
     try {

@@ -13,10 +13,14 @@ export class EwsError extends FerryError {
   }
 }
 
-/** Codes that mean "not now": the request was refused before it did anything, or the store is briefly away. */
+/** Codes that mean "not now": the request was refused before it did anything. */
 export const BUSY_CODES = new Set(['ErrorServerBusy', 'ErrorTooManyObjectsOpened']);
+/**
+ * Codes worth retrying. A save that met one may have been stored (ErrorInternalServerError in
+ * particular says nothing about how far it got), so it is looked up before being sent again.
+ */
 export const TRANSIENT_CODES = new Set([
-  'ErrorInternalServerTransientError', 'ErrorMailboxStoreUnavailable', 'ErrorMailboxMoveInProgress', 'ErrorConnectionFailed',
+  'ErrorInternalServerError', 'ErrorInternalServerTransientError', 'ErrorMailboxStoreUnavailable', 'ErrorMailboxMoveInProgress', 'ErrorConnectionFailed',
   'ErrorTimeoutExpired', 'ErrorADUnavailable', 'ErrorBatchProcessingStopped', 'ErrorRequestTimeout',
 ]);
 
