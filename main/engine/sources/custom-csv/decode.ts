@@ -63,6 +63,8 @@ export interface DecodeOptions {
    * parsers that re-read a partial row per piece do less work on large pieces.
    */
   minChars?: number;
+  /** With `auto` and no byte order mark: the encoding the start of the file declares (an XML declaration). */
+  sniff?(head: Buffer): string | undefined;
   /** Called at the end with the number of bytes that had no character in a single-byte encoding. */
   onReplaced?(count: number): void;
 }
@@ -77,7 +79,7 @@ export async function* decodeText(input: Readable, o: DecodeOptions): AsyncGener
   let head = Buffer.alloc(0);
   const start = (first: Buffer) => {
     const bom = bomEncoding(first);
-    const name = o.encoding === 'auto' ? bom ?? 'utf-8' : o.encoding;
+    const name = o.encoding === 'auto' ? bom ?? o.sniff?.(first) ?? 'utf-8' : o.encoding;
     utf8 = isUtf8Name(name);
     if (utf8) {
       // Checked here rather than by a fatal TextDecoder, so that the text before a bad byte is still read.
