@@ -19,6 +19,7 @@ import { smsBackupSource } from './sms-backup';
 import { facebookMessengerSource } from './facebook-messenger';
 import { customCsvSource } from './custom-csv';
 import { bloombergMsgSource } from './bloomberg-msg';
+import { customXmlSource } from './custom-xml';
 
 const sources: Source[] = [
   whatsappChatSource,
@@ -34,6 +35,7 @@ const sources: Source[] = [
   facebookMessengerSource,
   customCsvSource,
   bloombergMsgSource,
+  customXmlSource,
 ];
 
 export function allSources(): readonly Source[] {
