@@ -6,6 +6,7 @@ import yazl from 'yazl';
 import { simpleParser, type AddressObject } from 'mailparser';
 import { facebookMessengerSource as source } from '../../main/engine/sources/facebook-messenger';
 import { repairMojibake } from '../../main/engine/sources/facebook-messenger/mojibake';
+import { MAX_BUFFERED } from '../../main/engine/sources/facebook-messenger/conversation';
 import { getSource } from '../../main/engine/sources/registry';
 import type { Item } from '../../main/engine/item';
 import { validateItem } from '../../main/engine/validate';
@@ -203,6 +204,21 @@ describe('facebook-messenger: Instagram and the 2018 layout', () => {
       ['Instagram', 'people:Jane Doe,John Doe/1579294140000', 'John Doe', ['Jane Doe']],
     ]);
     await roundTrips(items);
+  });
+
+  it('a one-file conversation larger than the buffering limit is streamed newest first, with a notice', async () => {
+    const n = MAX_BUFFERED + 1;
+    const t0 = Date.UTC(2017, 0, 1);
+    const messages = Array.from({ length: n }, (_, i) => ({ sender_name: i % 2 ? 'Bob Stone' : 'Olivia Owner', timestamp_ms: t0 + (n - i) * 1000, content: `m${n - i}` }));
+    const file = path.join(tmp, 'big', 'message.json');
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, JSON.stringify({ participants: ['Bob Stone', 'Olivia Owner'], title: 'Bob Stone', thread_path: 'inbox/BobStone_1', messages }));
+    const { items, bad, notices } = await collect(source, { path: file });
+    expect(bad).toEqual([]);
+    expect(items).toHaveLength(n);
+    expect(items[0]!.text).toContain(`m${n}`);
+    expect(items[n - 1]!.date?.getTime()).toBe(t0 + 1000);
+    expect(notices).toEqual([`${file}: ${n.toLocaleString('en-US')} messages in one file, newest first: read in file order (newest first) to keep memory bounded`]);
   });
 
   it('wrong paths and settings: config errors, and check() says why', async () => {

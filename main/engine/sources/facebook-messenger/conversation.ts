@@ -110,3 +110,19 @@ export async function loadFile(tree: ExportTree, entry: string, onBytes?: (n: nu
   if (first && last && ts(first)! > ts(last)!) messages.reverse();
   return { messages, ...(brokeOff ? { brokeOff } : {}) };
 }
+
+/**
+ * Files larger than this (Meta cuts at 10,000 messages, but 2018 exports wrote one `message.json` per
+ * conversation, of any size) are streamed in file order instead of loaded and reversed: memory stays
+ * bounded, and a notice says their items come newest first.
+ */
+export const MAX_BUFFERED = 50_000;
+
+/** One file's messages, repaired, in file order, streamed. A break mid-way throws the data error after them. */
+export async function* streamFile(tree: ExportTree, entry: string, onBytes?: (n: number) => void): AsyncGenerator<{ value: unknown; index: number }> {
+  let i = 0;
+  for await (const v of jsonValues(tree, entry, ['$.messages.*'], onBytes)) {
+    yield { value: repairDeep(v.value), index: typeof v.key === 'number' ? v.key : i };
+    i++;
+  }
+}

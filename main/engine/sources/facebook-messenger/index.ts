@@ -8,11 +8,11 @@
  * one file at a time, oldest file first, each in time order, so items come out in time order.
  */
 import path from 'node:path';
-import { configError, errorMessage } from '../../errors';
+import { FerryError, configError, errorMessage } from '../../errors';
 import type { Identity, SourceRecord } from '../../item';
 import type { CheckResult, ReadContext, Source, SourceSettings } from '../types';
 import { errorOffset } from '../discord-export/json-values';
-import { type ConversationScan, fileOrder, loadFile, scanConversation } from './conversation';
+import { type ConversationScan, MAX_BUFFERED, fileOrder, loadFile, scanConversation, streamFile } from './conversation';
 import { type ConversationFiles, guessPlatform, openExport } from './locate';
 import { type ConversationContext, messageRecord, person } from './message';
 
@@ -87,20 +87,35 @@ async function* readExport(o: Options, ctx: ReadContext): AsyncGenerator<SourceR
       for (const f of fileOrder(scan)) {
         const file = tree.describe(f.entry);
         const c: ConversationContext = { ...base, entry: f.entry, file };
-        const loaded = await loadFile(tree, f.entry, onBytes);
-        let last: string | undefined;
-        for (const { value, index } of loaded.messages) {
-          if (ctx.signal?.aborted) return;
-          const record = await messageRecord(value, index, c);
-          last = record.origin.position;
-          yield record;
+        let read = 0;
+        let brokeOff: string | undefined;
+        if (f.messages > MAX_BUFFERED && (f.first ?? 0) > (f.last ?? 0)) {
+          ctx.notice?.(`${file}: ${count(f.messages)} messages in one file, newest first: read in file order (newest first) to keep memory bounded`);
+          try {
+            for await (const { value, index } of streamFile(tree, f.entry, onBytes)) {
+              if (ctx.signal?.aborted) return;
+              read++;
+              yield await messageRecord(value, index, c);
+            }
+          } catch (err) {
+            if (!(err instanceof FerryError) || err.errorClass !== 'data') throw err;
+            brokeOff = errorMessage(err);
+          }
+        } else {
+          const loaded = await loadFile(tree, f.entry, onBytes);
+          brokeOff = loaded.brokeOff;
+          for (const { value, index } of loaded.messages) {
+            if (ctx.signal?.aborted) return;
+            read++;
+            yield await messageRecord(value, index, c);
+          }
         }
         base.lastMs = c.lastMs;
-        if (loaded.brokeOff) {
-          const at = errorOffset(loaded.brokeOff);
+        if (brokeOff) {
+          const at = errorOffset(brokeOff);
           yield {
             bad: true, origin: { file, ...(at ? { position: `byte ${at}` } : {}) },
-            reason: `${loaded.brokeOff}; ${last ? `${count(loaded.messages.length)} message(s) before it were read` : 'no message could be read'}, anything after it could not be`,
+            reason: `${brokeOff}; ${read ? `${count(read)} message(s) before it were read` : 'no message could be read'}, anything after it could not be`,
           };
         }
       }
