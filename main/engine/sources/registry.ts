@@ -14,11 +14,12 @@ import { mattermostExportSource } from './mattermost-export';
 import { linkedinMessagesSource } from './linkedin-messages';
 import { googleChatSource } from './google-chat';
 import { bloombergIbSource } from './bloomberg-ib';
+import { bloombergMsgSource } from './bloomberg-msg';
 import { discordExportSource } from './discord-export';
 import { smsBackupSource } from './sms-backup';
 import { facebookMessengerSource } from './facebook-messenger';
+import { teamsExportSource } from './teams-export';
 import { customCsvSource } from './custom-csv';
-import { bloombergMsgSource } from './bloomberg-msg';
 import { customXmlSource } from './custom-xml';
 
 const sources: Source[] = [
@@ -30,11 +31,12 @@ const sources: Source[] = [
   linkedinMessagesSource,
   googleChatSource,
   bloombergIbSource,
+  bloombergMsgSource,
   discordExportSource,
   smsBackupSource,
   facebookMessengerSource,
+  teamsExportSource,
   customCsvSource,
-  bloombergMsgSource,
   customXmlSource,
 ];
 
