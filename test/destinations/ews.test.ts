@@ -199,6 +199,27 @@ describe('EWS destination: throttling and retries', () => {
     }
   });
 
+  it('waits out a request-rate limit answered with 429 or 503 and Retry-After (a load balancer in front of Exchange)', async () => {
+    for (const [answer, mailbox] of [['429', 'carol@contoso.com'], ['503', 'ann@contoso.com']] as const) {
+      h.server.setLimits({ requestsPerWindow: 3, windowMs: 1000, answer });
+      const dest = h.destination(h.settings(fast));
+      const before = h.server.stats().throttled;
+      try {
+        const ms = await Promise.all([25, 26, 27, 28].map(message));
+        const { ms: took } = await timed(async () => { for (const m of ms) await dest.deliver(m, { mailbox, folder: 'Inbox' }); });
+        expect(took).toBeGreaterThanOrEqual(1000);
+        expect(h.server.stats().throttled).toBeGreaterThan(before);
+        expect(dest.stats.throttled).toBeGreaterThan(0);
+        expect(dest.stats.retryAfterWaitMs).toBeGreaterThanOrEqual(1000);
+        const inbox = copies(mailbox, 'inbox');
+        for (const m of ms) expect(inbox.get(m.messageId)).toBe(1);
+      } finally {
+        h.server.setLimits({ requestsPerWindow: 1_000_000, windowMs: 60_000, answer: 'server-busy' });
+        await dest.close();
+      }
+    }
+  });
+
   it('treats ErrorInternalServerError as uncertain: looked up, then retried, stored once', async () => {
     const dest = h.destination(h.settings(fast));
     try {
