@@ -33,6 +33,15 @@ export interface XmlRecordsOptions {
 
 const MAX_RECORD_CHARS = 256 * 1024 * 1024;
 
+/**
+ * saxes hands out text as slices of its input chunk; V8 keeps a whole 64 KB chunk alive for a
+ * 10-character slice. A copy lets the chunk go once the record is read (ids kept for the whole
+ * read would otherwise hold the file in memory).
+ */
+function detach(s: string): string {
+  return s.length ? Buffer.from(s, 'utf8').toString('utf8') : s;
+}
+
 /** First child with this name (case-insensitive: dumps differ in case). */
 export function child(n: XNode | undefined, name: string): XNode | undefined {
   if (!n) return undefined;
@@ -91,6 +100,7 @@ export async function* xmlRecords(input: Readable, opts: XmlRecordsOptions): Asy
     depth--;
     if (depth === 0 || !stack.length) return;
     const node = stack.pop()!;
+    node.text = detach(node.text);
     if (!stack.length) {
       ready.push({ node, index: index++ });
       chars = 0;

@@ -39,7 +39,8 @@ export class Ids {
   private seen = new Map<string, number>();
   next(conversationId: string, key: string): string {
     const hash = createHash('sha256').update(key).digest('hex').slice(0, 16);
-    const base = `${conversationId}/${hash}`;
+    // A copy: the CSV cell is a slice of a parser chunk that the map would otherwise keep alive.
+    const base = Buffer.from(`${conversationId}/${hash}`, 'utf8').toString('utf8');
     const n = (this.seen.get(base) ?? 0) + 1;
     // Bounded: identical rows sit next to each other, so the recent ids are enough.
     if (this.seen.size >= 10_000) this.seen.delete(this.seen.keys().next().value!);
