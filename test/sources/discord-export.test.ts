@@ -213,6 +213,22 @@ describe('discord-export: damaged and odd input', () => {
     expect(notices).toEqual([`${path.join(dir, 'b.json')}: 1 message(s) have a timestamp without a UTC offset; they were read as UTC`]);
   });
 
+  it('reports progress up to 1, and stops when cancelled', async () => {
+    const fractions: number[] = [];
+    let n = 0;
+    for await (const _ of source.read({ path: MADE }, { progress: (f) => fractions.push(f) })) n++;
+    expect(n).toBe(12);
+    expect(fractions.every((f, i) => f >= 0 && f <= 1 && (i === 0 || f >= fractions[i - 1]!))).toBe(true);
+    expect(fractions[fractions.length - 1]).toBe(1);
+    const ac = new AbortController();
+    const seen: string[] = [];
+    for await (const r of source.read({ path: MADE }, { signal: ac.signal })) {
+      seen.push('bad' in r ? 'bad' : r.id);
+      if (seen.length === 2) ac.abort();
+    }
+    expect(seen).toEqual([`${CH}/1001`, `${CH}/1002`]);
+  });
+
   it('a wrong path is a config error; check() says so without throwing', async () => {
     await expect(collect(source, { path: path.join(tmp, 'nope') })).rejects.toMatchObject({ errorClass: 'config' });
     expect((await source.check({ path: path.join(tmp, 'nope') })).ok).toBe(false);

@@ -132,6 +132,19 @@ describe('sms-backup: SMS, MMS and calls made for the tests', () => {
     expect(notices[0]).toBe('the owner setting (the backed-up phone\'s number) is not set: the phone\'s side of every message and call is "phone-owner" until it is');
   });
 
+  it('reports progress up to 1, and stops when cancelled', async () => {
+    const fractions: number[] = [];
+    let n = 0;
+    for await (const _ of source.read(settings, { progress: (f) => fractions.push(f) })) n++;
+    expect(n).toBe(15);
+    expect(fractions.every((f, i) => f >= 0 && f <= 1 && (i === 0 || f >= fractions[i - 1]!))).toBe(true);
+    expect(fractions[fractions.length - 1]).toBe(1);
+    const ac = new AbortController();
+    let seen = 0;
+    for await (const _ of source.read(settings, { signal: ac.signal })) if (++seen === 3) ac.abort();
+    expect(seen).toBe(3);
+  });
+
   it('a ZIP of the folder reads in place and gives the same records', async () => {
     const zipPath = path.join(tmp, 'backup.zip');
     const zip = new yazl.ZipFile();

@@ -7,9 +7,8 @@ export const SOURCE = 'SMS';
 export interface FileContext {
   /** The file, as named in messages. */
   file: string;
+  /** The `owner` setting, or a stand-in when it is not set. */
   owner: Identity;
-  /** Whether `owner` is the setting (a number) or a stand-in. */
-  ownerKnown: boolean;
 }
 
 export function position(r: XmlRecord): string {

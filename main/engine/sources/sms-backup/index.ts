@@ -58,7 +58,7 @@ async function* readBackup(o: Options, ctx: ReadContext): AsyncGenerator<SourceR
     if (!o.owner) ctx.notice?.('the owner setting (the backed-up phone\'s number) is not set: the phone\'s side of every message and call is "phone-owner" until it is');
     for (const entry of files) {
       const file = tree.describe(entry);
-      const f: FileContext = { file, owner, ownerKnown: !!o.owner };
+      const f: FileContext = { file, owner };
       const stats: XmlStats = { replacedRefs: 0 };
       let root: string | undefined;
       let declared: number | undefined;

@@ -26,7 +26,6 @@ export function htmlToText(html: string): string {
       if (name === 'img') out += `[${attrs.alt || 'image'}${attrs.src && /^https?:/i.test(attrs.src) ? `: ${attrs.src}` : ''}]`;
       if (name === 'emoji' && attrs.alt) out += attrs.alt;
       if (name === 'attachment') out += `[attachment ${attrs.id ?? ''}]`.replace(' ]', ']');
-      if (name === 'systemeventmessage') out += '';
     },
     ontext(text) {
       if (!skip) out += text.replace(/[ \t\r\n]+/g, ' ');
