@@ -123,3 +123,19 @@ describe('bloomberg-msg: a MSG dump made for the tests', () => {
     }
   });
 });
+
+describe('progress and cancellation', () => {
+  it('reports progress up to 1, in order, and stops when the run is cancelled', async () => {
+    const seen: number[] = [];
+    let all = 0;
+    for await (const _ of source.read({ path: XML }, { progress: (f) => seen.push(f) })) all++;
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen[seen.length - 1]).toBe(1);
+    expect(seen.every((f, i) => f >= 0 && f <= 1 && (i === 0 || f >= seen[i - 1]!))).toBe(true);
+    const ac = new AbortController();
+    let read = 0;
+    for await (const _ of source.read({ path: XML }, { signal: ac.signal })) { read++; ac.abort(); }
+    expect(all).toBeGreaterThan(1);
+    expect(read).toBe(1);
+  });
+});

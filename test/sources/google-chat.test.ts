@@ -216,6 +216,22 @@ describe('google-chat: a Takeout made for the tests (folder)', () => {
   });
 });
 
+describe('progress and cancellation', () => {
+  it('reports progress up to 1, in order, and stops when the run is cancelled', async () => {
+    const seen: number[] = [];
+    let all = 0;
+    for await (const _ of source.read({ path: TAKEOUT }, { progress: (f) => seen.push(f) })) all++;
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen[seen.length - 1]).toBe(1);
+    expect(seen.every((f, i) => f >= 0 && f <= 1 && (i === 0 || f >= seen[i - 1]!))).toBe(true);
+    const ac = new AbortController();
+    let read = 0;
+    for await (const _ of source.read({ path: TAKEOUT }, { signal: ac.signal })) { read++; ac.abort(); }
+    expect(all).toBeGreaterThan(1);
+    expect(read).toBe(1);
+  });
+});
+
 describe('google-chat: dates', () => {
   it('reads the Takeout prose and its variants, refuses the rest', () => {
     expect(parseChatDate('Monday, May 1, 2023 at 2:03:22 PM UTC')?.toISOString()).toBe('2023-05-01T14:03:22.000Z');
