@@ -109,7 +109,11 @@ const schema = z.object({
 
 /** Checks saved settings and fills in the defaults; a bad setting is a config error naming it. */
 export function resolveEwsSettings(input: unknown): ResolvedEwsSettings {
-  const r = schema.safeParse(input);
+  // Forms send optional fields left blank as '' or null: they mean "not set".
+  const cleaned = input && typeof input === 'object' && !Array.isArray(input)
+    ? Object.fromEntries(Object.entries(input).filter(([, v]) => v !== '' && v !== null && v !== undefined))
+    : input;
+  const r = schema.safeParse(cleaned);
   if (!r.success) {
     const issues = r.error.issues.map((i) => `${i.path.join('.') || 'settings'} ${i.message}`).join('; ');
     throw new FerryError('config', `Exchange (EWS) destination settings: ${issues}`);
