@@ -75,7 +75,7 @@ describe('google-chat: a Takeout made for the tests (folder)', () => {
     expect(notices).toEqual([]);
     const file = path.join(SPACE, 'messages.json');
     expect(bad.map((b) => [b.origin.file, b.origin.position, b.reason])).toEqual([
-      [file, 'messages[4], message AAAAcontoso1/T3x/T3x', 'created_date "Lundi 1 mai 2023 14:03" is not a date Ferry can read (expected like "Monday, May 1, 2023 at 2:03:22 PM UTC")'],
+      [file, 'messages[4], message AAAAcontoso1/T3x/T3x', 'created_date "sometime in May 2023" is not a date Ferry can read (expected like "Monday, May 1, 2023 at 2:03:22 PM UTC")'],
       [file, 'messages[5]', 'message has no message_id'],
     ]);
     for (const i of items) expect(i.source).toBe('GoogleChat');
@@ -243,6 +243,18 @@ describe('google-chat: dates', () => {
     expect(parseChatDate('Monday, May 1, 2023 at 2:03:22 PM PDT')).toBeUndefined();
     expect(parseChatDate('Monday, February 30, 2023 at 2:03:22 PM UTC')).toBeUndefined();
     expect(parseChatDate('Monday, May 1, 2023 at 13:03:22 PM UTC')).toBeUndefined();
-    expect(parseChatDate('Lundi 1 mai 2023 14:03')).toBeUndefined();
+    expect(parseChatDate('sometime in May 2023')).toBeUndefined();
+    expect(parseChatDate('Monday, 1 Smarch 2023 at 14:03:22 UTC')).toBeUndefined();
+  });
+
+  it('reads localized Takeouts in day-month order (month names from Intl)', () => {
+    const want = '2023-05-01T14:03:22.000Z';
+    expect(parseChatDate('Montag, 1. Mai 2023 um 14:03:22 UTC')?.toISOString()).toBe(want);
+    expect(parseChatDate('lundi 1 mai 2023 à 14:03:22 UTC')?.toISOString()).toBe(want);
+    expect(parseChatDate('lunes, 1 de mayo de 2023, 14:03:22 UTC')?.toISOString()).toBe(want);
+    expect(parseChatDate('lunedì 1 maggio 2023 alle ore 14:03:22 UTC')?.toISOString()).toBe(want);
+    expect(parseChatDate('segunda-feira, 1 de maio de 2023 às 14:03:22 UTC')?.toISOString()).toBe(want);
+    expect(parseChatDate('maandag 1 mei 2023 om 14:03:22 UTC')?.toISOString()).toBe(want);
+    expect(parseChatDate('Dienstag, 14. März 2023 um 09:00:00 UTC')?.toISOString()).toBe('2023-03-14T09:00:00.000Z');
   });
 });
