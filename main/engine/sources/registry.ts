@@ -21,20 +21,21 @@ import { facebookMessengerSource } from './facebook-messenger';
 import { teamsExportSource } from './teams-export';
 import { customCsvSource } from './custom-csv';
 import { customXmlSource } from './custom-xml';
+import { withTranscriptOption } from './shared/transcript';
 
 const sources: Source[] = [
-  whatsappChatSource,
-  twitterArchiveSource,
-  telegramExportSource,
+  withTranscriptOption(whatsappChatSource),
+  withTranscriptOption(twitterArchiveSource),
+  withTranscriptOption(telegramExportSource),
   emlSource, mboxSource,
-  slackExportSource, mattermostExportSource,
+  withTranscriptOption(slackExportSource), withTranscriptOption(mattermostExportSource),
   linkedinMessagesSource,
-  googleChatSource,
+  withTranscriptOption(googleChatSource),
   bloombergIbSource,
   bloombergMsgSource,
-  discordExportSource,
+  withTranscriptOption(discordExportSource),
   smsBackupSource,
-  facebookMessengerSource,
+  withTranscriptOption(facebookMessengerSource),
   teamsExportSource,
   customCsvSource,
   customXmlSource,
