@@ -11,6 +11,7 @@ import { registerDemo } from './commands/demo';
 import { registerDestination } from './commands/destination';
 import { registerMapping } from './commands/mapping';
 import { registerUnmapped } from './commands/unmapped';
+import { registerSecret } from './commands/secret';
 import { FerryError } from '../engine/errors';
 
 export function buildProgram(): Command {
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   registerDestination(program);
   registerMapping(program);
   registerUnmapped(program);
+  registerSecret(program);
   return program;
 }
 

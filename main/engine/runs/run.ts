@@ -255,6 +255,8 @@ export async function executeRun(db: Db, spec: RunSpec): Promise<RunReport> {
           // Refused outright: nothing was stored. Otherwise the pending mark stays for the next run to verify.
           if (e.errorClass === 'data' || e.errorClass === 'auth' || e.errorClass === 'config') ledger.clearPending(key);
           if (stopsRun(e)) throw e;
+          // Cancelled mid-send: leave the item unrecorded so the resume delivers it (its pending mark is verified first).
+          if (spec.signal?.aborted) return;
           failures.push(`${t.mailbox || '(unassigned)'}: ${e.message}`);
         }
       }
