@@ -7,6 +7,8 @@ import yazl from 'yazl';
 import { type AddressObject, simpleParser } from 'mailparser';
 import { customCsvSource as source, validateFieldMap } from '../../main/engine/sources/custom-csv';
 import { getSource } from '../../main/engine/sources/registry';
+import { parseMappedDate } from '../../main/engine/sources/custom-csv/date-format';
+import { DateTime } from 'luxon';
 import type { Item } from '../../main/engine/item';
 import { validateItem } from '../../main/engine/validate';
 import { convertItem } from '../../main/engine/convert/convert';
@@ -126,6 +128,32 @@ describe('custom-csv: field mapping validation', () => {
       'to.path: "To//Email" is not a usable path: "" is not an element name (empty step: no leading, trailing or double /)',
     ]);
     expect(check.warnings).toEqual(['subject.path: "Title" is in none of the first 5 record(s)']);
+  });
+});
+
+describe('custom-csv: dates', () => {
+  it('reads wall-clock times exactly as luxon does, every quarter hour of two years, in zones with odd and moving offsets', () => {
+    const zones = ['Europe/Berlin', 'America/New_York', 'Australia/Lord_Howe', 'Asia/Kolkata', 'America/St_Johns', 'Pacific/Chatham'];
+    const format = 'dd/MM/yyyy HH:mm';
+    let checked = 0;
+    for (const zone of zones) {
+      // A prime step (in minutes) walks through every hour of the day and every DST change over time.
+      for (let t = Date.UTC(2023, 0, 1); t < Date.UTC(2025, 0, 1); t += 97 * 60_000) {
+        const text = DateTime.fromMillis(t, { zone: 'UTC' }).toFormat(format);
+        const got = parseMappedDate(text, format, zone);
+        const want = DateTime.fromFormat(text, format, { zone });
+        if ('error' in got) throw new Error(`${zone} ${text}: ${got.error}`);
+        expect(got.date.getTime(), `${zone} ${text}`).toBe(want.toMillis());
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(60_000);
+    // ISO with and without an offset, and a format holding its own offset.
+    expect((parseMappedDate('2024-07-01T12:00:00', 'iso', 'Europe/Berlin') as { date: Date }).date.toISOString()).toBe('2024-07-01T10:00:00.000Z');
+    expect((parseMappedDate('2024-07-01T12:00:00-04:00', 'iso', 'Europe/Berlin') as { date: Date }).date.toISOString()).toBe('2024-07-01T16:00:00.000Z');
+    expect((parseMappedDate('01.07.2024 12:00 +0530', 'dd.MM.yyyy HH:mm ZZZ', 'Europe/Berlin') as { date: Date }).date.toISOString()).toBe('2024-07-01T06:30:00.000Z');
+    expect(parseMappedDate('1709630100.5', 'epoch-seconds', 'UTC')).toEqual({ date: new Date(1709630100500) });
+    expect(parseMappedDate('', 'iso', 'UTC')).toEqual({ error: 'the date is empty' });
   });
 });
 

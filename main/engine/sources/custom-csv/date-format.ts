@@ -41,6 +41,49 @@ export interface ParsedDate {
   note?: string;
 }
 
+/** Whether a luxon format reads an offset or zone from the text itself. */
+const hasZoneToken = (format: string) => /(^|[^'])(Z|z)/.test(format.replace(/'[^']*'/g, ''));
+const ISO_OFFSET = /(?:Z|[+-]\d{2}(?::?\d{2})?)$/i;
+
+/** luxon builds a parser (regexes) per call of fromFormat; one per format is enough. */
+const parsers = new Map<string, ReturnType<typeof DateTime.buildFormatParser>>();
+function parserFor(format: string) {
+  let p = parsers.get(format);
+  if (!p) { p = DateTime.buildFormatParser(format); parsers.set(format, p); }
+  return p;
+}
+
+/**
+ * A zone's UTC offsets, looked up per quarter hour and kept: luxon formats a date with Intl for every
+ * offset it needs, which made zone conversion most of the read time. Transitions fall on quarter hours.
+ */
+class OffsetCache {
+  private readonly zone: IANAZone;
+  private readonly cache = new Map<number, number>();
+  constructor(name: string) { this.zone = IANAZone.create(name); }
+  at(ts: number): number {
+    const q = Math.floor(ts / 900_000);
+    let o = this.cache.get(q);
+    if (o === undefined) {
+      if (this.cache.size > 200_000) this.cache.clear();
+      o = this.zone.offset(q * 900_000);
+      this.cache.set(q, o);
+    }
+    return o;
+  }
+}
+const offsetCaches = new Map<string, OffsetCache>();
+
+/** Wall-clock milliseconds (as if UTC) to the instant in `zone`, or undefined near a DST change (the exact path decides). */
+function fastZoneToUtc(wallMs: number, zone: string): number | undefined {
+  let c = offsetCaches.get(zone);
+  if (!c) { c = new OffsetCache(zone); offsetCaches.set(zone, c); }
+  const guess = wallMs - c.at(wallMs) * 60_000;
+  const before = c.at(guess - 3 * 3_600_000);
+  if (before !== c.at(guess + 3 * 3_600_000)) return undefined;
+  return wallMs - before * 60_000;
+}
+
 /** Parses one value; returns the reason when it cannot. */
 export function parseMappedDate(raw: string, format: string, zone: string): ParsedDate | { error: string } {
   const value = raw.trim();
@@ -52,6 +95,19 @@ export function parseMappedDate(raw: string, format: string, zone: string): Pars
     if (Number.isNaN(date.getTime())) return { error: `"${value}" is out of range` };
     return { date };
   }
+  // Fast path: wall-clock text read as UTC, then moved into the zone with cached offsets.
+  if (format === 'iso' ? !ISO_OFFSET.test(value) : !hasZoneToken(format)) {
+    const wall = format === 'iso' ? DateTime.fromISO(value, { zone: 'UTC' }) : DateTime.fromFormatParser(value, parserFor(format), { zone: 'UTC' });
+    if (wall.isValid) {
+      const ms = fastZoneToUtc(wall.toMillis(), zone);
+      if (ms !== undefined) return { date: new Date(ms) };
+    }
+  }
+  return exactMappedDate(value, format, zone);
+}
+
+/** luxon's own conversion, with notes for times that a DST change makes ambiguous or skips. */
+function exactMappedDate(value: string, format: string, zone: string): ParsedDate | { error: string } {
   const dt = format === 'iso' ? DateTime.fromISO(value, { zone, setZone: true }) : DateTime.fromFormat(value, format, { zone, setZone: true });
   if (!dt.isValid) {
     return { error: `"${value}" does not match the date format ${format === 'iso' ? 'ISO 8601' : `"${format}"`} (${dt.invalidExplanation ?? dt.invalidReason})` };
