@@ -15,6 +15,18 @@ const VIEWS: Record<ScreenId, () => React.JSX.Element> = {
   history: HistoryScreen, unmapped: UnmappedScreen, settings: SettingsScreen,
 };
 
+/** The app's mark (the ferry of the app icon), drawn inline so it needs no font or request. */
+function FerryMark() {
+  return (
+    <svg className="brand-mark" width="22" height="22" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+      <rect x="1" y="1" width="22" height="22" rx="5" fill="#1f5fbf" />
+      <path d="M5 13.2h14l-2.4 3.3H7.2z M7.3 10.4h9v2.4h-9z M11.6 8.4h3.8v1.8h-3.8z" fill="#fff" />
+      <path d="M12.5 6.6h1.4v1.6h-1.4z" fill="#ffc400" />
+      <path d="M3 18.4c1.5-.9 3-.9 4.5 0s3 .9 4.5 0 3-.9 4.5 0 3 .9 4.5 0" stroke="#7fb0ff" strokeWidth="1.4" fill="none" />
+    </svg>
+  );
+}
+
 export function App() {
   const screen = useStore((s) => s.screen);
   const go = useStore((s) => s.go);
@@ -36,7 +48,7 @@ export function App() {
     <div className="app">
       <a className="skip-link" href="#main" onClick={(e) => { e.preventDefault(); mainRef.current?.querySelector<HTMLElement>('h1')?.focus(); }}>Skip to content</a>
       <aside className="sidebar">
-        <div className="brand"><span className="brand-mark" aria-hidden="true">⛴</span> Ferry</div>
+        <div className="brand"><FerryMark /> Ferry</div>
         <nav aria-label="Main">
           <ul>
             {SCREENS.map((s) => (

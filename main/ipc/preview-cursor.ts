@@ -3,6 +3,7 @@
  * reader of the export is kept open between pages and continued, instead of re-reading the export
  * from the start for every page; any other offset starts a fresh reader.
  */
+import { simpleParser } from 'mailparser';
 import { type PreviewEntry, previewMessages } from '../engine/runs/preview';
 import type { Source, SourceSettings } from '../engine/sources/types';
 import type { Router } from '../engine/routing/types';
@@ -41,7 +42,7 @@ export class PreviewCursors {
       c = {
         key: req.key, position: offset,
         iterator: previewMessages(req.source, req.settings, {
-          offset, folder: req.folder, ...(req.router ? { router: req.router } : {}), ...(req.convert ? { convert: req.convert } : {}),
+          offset, folder: req.folder, withMime: true, ...(req.router ? { router: req.router } : {}), ...(req.convert ? { convert: req.convert } : {}),
         }),
       };
       this.cursor = c;
@@ -54,7 +55,7 @@ export class PreviewCursors {
           this.cursor = undefined;
           return { entries, end: true };
         }
-        entries.push(next.value);
+        entries.push(await withParts(next.value));
       }
     } catch (err) {
       this.cursor = undefined;
@@ -69,4 +70,24 @@ export class PreviewCursors {
     this.cursor = undefined;
     await c?.iterator.return(undefined);
   }
+}
+
+/**
+ * Pass-through messages (EML, MBOX) keep their original MIME and have no structured parts: their
+ * HTML body and attachments are read back from the MIME, so the preview shows them like any other.
+ * The MIME itself is left out of the page (the raw view asks for it separately).
+ */
+async function withParts(e: PreviewEntry): Promise<PreviewEntry> {
+  const { mime, ...entry } = e;
+  if (mime === undefined || entry.html !== undefined || entry.error) return entry;
+  try {
+    const parsed = await simpleParser(Buffer.from(mime, 'utf8'), { skipImageLinks: true, skipTextToHtml: true });
+    if (typeof parsed.html === 'string') entry.html = parsed.html;
+    if (!entry.attachments?.length && parsed.attachments.length) {
+      entry.attachments = parsed.attachments.map((a) => ({ filename: a.filename ?? '(no name)', contentType: a.contentType, size: a.size }));
+    }
+  } catch {
+    // Unparseable MIME: the entry keeps its plain text; the raw view still shows the message.
+  }
+  return entry;
 }

@@ -49,7 +49,7 @@ export function ConnectorsScreen() {
             <button type="button" onClick={() => setEditing('new')}>Add your first connector</button>
           </EmptyState>
         : (
-          <div className="table-wrap">
+          <div className="table-wrap" tabIndex={0} role="region" aria-label="Connectors table">
             <table className="data">
               <caption className="visually-hidden">Connectors</caption>
               <thead>

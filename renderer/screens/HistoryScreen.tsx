@@ -59,7 +59,7 @@ function RunLog({ runId }: { runId: number }) {
       {data ? (
         <>
           <p className="muted" role="status">{num(data.total)} item{data.total === 1 ? '' : 's'}{status || query ? ' match' : ''}.</p>
-          <div className="table-wrap">
+          <div className="table-wrap" tabIndex={0} role="region" aria-label={`Items of run ${runId}`}>
             <table className="data compact">
               <caption className="visually-hidden">Items of run {runId}</caption>
               <thead><tr><th scope="col">#</th><th scope="col">Outcome</th><th scope="col">Subject</th><th scope="col">Date</th><th scope="col">Mailboxes</th><th scope="col">Reason</th></tr></thead>
@@ -117,7 +117,7 @@ export function HistoryScreen() {
         </div>
       </header>
       {shown.length === 0 ? <EmptyState title="No runs yet" /> : (
-        <div className="table-wrap history-table">
+        <div className="table-wrap history-table" tabIndex={0} role="region" aria-label="Runs">
           <table className="data">
             <caption className="visually-hidden">Runs, newest first</caption>
             <thead><tr><th scope="col">Run</th><th scope="col">Started</th><th scope="col">Connector</th><th scope="col">Mode</th><th scope="col">Status</th>

@@ -33,7 +33,7 @@ function RowsTable({ rows, caption }: { rows: MappingRowView[]; caption: string 
           </div>
         ) : null}
       </div>
-      <div className="table-wrap">
+      <div className="table-wrap" tabIndex={0} role="region" aria-label={caption}>
         <table className="data compact">
           <caption className="visually-hidden">{caption}</caption>
           <thead><tr><th scope="col">Line</th><th scope="col">Source user id</th><th scope="col">Kind</th><th scope="col">Compared as</th><th scope="col">Mailbox</th><th scope="col">Valid from</th><th scope="col">Valid to</th><th scope="col">Problem</th></tr></thead>

@@ -59,7 +59,7 @@ export function SettingsScreen() {
           <p className="lede">Defaults for every connector.</p>
         </div>
       </header>
-      <div className="card">
+      <div className="card form">
         <h2>Data folder</h2>
         <p>Ferry keeps its archive, history and unmapped items in <span className="mono">{info?.dataDir ?? '…'}</span>.</p>
         <button type="button" className="secondary" onClick={chooseDataDir}>Change…</button>

@@ -101,7 +101,7 @@ export function UnmappedScreen() {
       ) : null}
       {list && list.length === 0 ? <EmptyState title="Nothing unmapped">Every imported item reached at least one mailbox.</EmptyState> : null}
       {list && list.length > 0 ? (
-        <div className="table-wrap">
+        <div className="table-wrap" tabIndex={0} role="region" aria-label="Unmapped identities table">
           <table className="data">
             <caption className="visually-hidden">Unmapped identities</caption>
             <thead><tr><th scope="col">Identity</th><th scope="col">Kind</th><th scope="col" className="num">Items</th><th scope="col">Example</th><th scope="col">Would go to now</th><th scope="col"><span className="visually-hidden">Actions</span></th></tr></thead>
