@@ -8,6 +8,7 @@ import { type AddressObject, simpleParser } from 'mailparser';
 import { customCsvSource as source, validateFieldMap } from '../../main/engine/sources/custom-csv';
 import { getSource } from '../../main/engine/sources/registry';
 import { parseMappedDate } from '../../main/engine/sources/custom-csv/date-format';
+import { csvRows } from '../../main/engine/sources/custom-csv/csv-rows';
 import { DateTime } from 'luxon';
 import type { Item } from '../../main/engine/item';
 import { validateItem } from '../../main/engine/validate';
@@ -318,6 +319,37 @@ describe('custom-csv: encodings, delimiters, ids and threads', () => {
       ['line 6002', 'DATE "yesterday" is not a number of seconds since 1970'],
       [undefined, `${file}: not valid UTF-8 at byte ${head.length}; set the encoding setting to the file's character set (e.g. windows-1252 or utf-16le); every row up to line 6002 was read, the rest of the file could not be`],
     ]);
+  });
+
+  it('a quoted field still open after the row limit stops the file instead of holding the rest of it', async () => {
+    async function* pieces(): AsyncGenerator<string> {
+      yield 'a,b\n1,2\n3,"open\n';
+      for (let i = 0; i < 50; i++) yield `${'x'.repeat(999)}\n`;
+    }
+    const s = csvRows(pieces(), { maxRowChars: 10_000 });
+    const got = [];
+    for await (const r of s.rows) got.push([r.line, r.fields.length, r.error]);
+    expect(got).toEqual([[1, 2, undefined], [2, 2, undefined], [3, 2, 'a quoted field is not closed']]);
+    expect(s.overflowed()).toBe(true);
+  });
+
+  it('a file far larger than the read-ahead is read to its last row', async () => {
+    async function* pieces(): AsyncGenerator<string> {
+      yield 'n,text\n';
+      // 40 pieces of 1 MB: each row is short; nothing is left open between pieces.
+      for (let p = 0; p < 40; p++) {
+        let piece = '';
+        for (let i = 0; i < 10_000; i++) piece += `${p * 10_000 + i},"${'y'.repeat(90)}\n${'z'.repeat(4)}"\n`;
+        yield piece;
+      }
+    }
+    const s = csvRows(pieces(), { maxRowChars: 2 * 1024 * 1024 });
+    let n = 0;
+    let last;
+    for await (const r of s.rows) { n++; last = r; }
+    expect(n).toBe(400_001);
+    expect(last).toMatchObject({ line: 800_000, fields: ['399999', `${'y'.repeat(90)}\n${'z'.repeat(4)}`] });
+    expect(s.overflowed()).toBe(false);
   });
 
   it('reads UTF-16 with a byte order mark, tab-separated', async () => {

@@ -1,8 +1,9 @@
 /**
- * Rows of a delimited-text file as they stream (papaparse in step mode over a Node stream, paused while
- * the consumer is busy, so memory holds a few rows, not the file). Each row carries the line it starts
- * on: papaparse gives none, but rows are separated by exactly one line break, so a row starts one line
- * after the previous row's start plus the line breaks inside its (quoted) fields.
+ * Rows of a delimited-text file as they stream: papaparse over a Node stream, one piece of text at a
+ * time, paused while the consumer works through the piece's rows, so memory holds a piece, not the file.
+ * Each row carries the line it starts on: papaparse gives none, but rows are separated by exactly one
+ * line break, so a row starts one line after the previous row's start plus the line breaks inside its
+ * (quoted) fields.
  */
 import { Readable } from 'node:stream';
 import Papa from 'papaparse';
@@ -35,25 +36,25 @@ const lineBreaks = (s: string) => (s.match(/\r\n|\r|\n/g)?.length ?? 0);
 interface Step {
   data: string[];
   errors: { code: string; message: string }[];
-  cursor: number;
 }
 
 export function csvRows(text: AsyncIterable<string>, o: CsvRowsOptions = {}): CsvStream {
   const maxRowChars = o.maxRowChars ?? 16 * 1024 * 1024;
-  let fed = 0;
-  let lastCursor = 0;
+  /** Lengths of the pieces handed to papaparse and not yet parsed: it parses one piece per chunk callback. */
+  const inFlight: number[] = [];
+  let parsed = 0;
   let overflow = false;
   let detected: string | undefined;
 
-  // Stop feeding once a single row has swallowed too much: papaparse would hold (and re-read) the rest of the file.
   // A read error ends the text normally, so that papaparse hands out every row before it; it is thrown after them.
   let textError: unknown;
   async function* feed(): AsyncGenerator<string> {
     try {
-      for await (const chunk of text) {
-        if (fed - lastCursor > maxRowChars) { overflow = true; return; }
-        fed += chunk.length;
-        yield chunk;
+      for await (const piece of text) {
+        // One row has swallowed too much: papaparse would hold (and re-read) the rest of the file.
+        if (overflow) return;
+        inFlight.push(piece.length);
+        yield piece;
       }
     } catch (err) {
       textError = err;
@@ -75,12 +76,15 @@ export function csvRows(text: AsyncIterable<string>, o: CsvRowsOptions = {}): Cs
       header: false,
       skipEmptyLines: false,
       dynamicTyping: false,
-      step(results, parser) {
+      chunk(results, parser) {
         handle = parser;
         detected ??= results.meta.delimiter;
-        queue.push({ data: results.data, errors: results.errors as Step['errors'], cursor: results.meta.cursor });
-        lastCursor = results.meta.cursor;
-        if (queue.length >= 256 && !paused) { paused = true; parser.pause(); }
+        parsed += inFlight.shift() ?? 0;
+        const errors = results.errors as (Step['errors'][number] & { row?: number })[];
+        results.data.forEach((data, i) => queue.push({ data, errors: errors.filter((e) => e.row === i) }));
+        // What papaparse holds beyond the last whole row is the row still open.
+        if (parsed - results.meta.cursor > maxRowChars) overflow = true;
+        if (queue.length && !paused) { paused = true; parser.pause(); }
         notify();
       },
       complete() { done = true; notify(); },
