@@ -48,8 +48,10 @@ export interface AppUnderTest {
   foreignRequests: string[];
   /** Dialogs (alert, confirm, prompt) the page opened. */
   dialogs: string[];
-  /** Page errors and console errors. */
+  /** Page errors and console errors, except the Content-Security-Policy reports below. */
   errors: string[];
+  /** Chromium's reports of something the page's CSP blocked. */
+  cspReports: string[];
   shot(name: string): Promise<void>;
   /** axe-core on the current screen, in the current colour scheme: returns the violations. */
   axe(): Promise<{ id: string; impact: string | null | undefined; help: string; targets: string[] }[]>;
@@ -80,11 +82,16 @@ export async function launchApp(url: string, o: { colorScheme?: 'light' | 'dark'
   const foreignRequests: string[] = [];
   const dialogs: string[] = [];
   const errors: string[] = [];
+  const cspReports: string[] = [];
   const origin = new URL(url).origin;
   page.on('request', (r) => { if (!r.url().startsWith(origin) && !r.url().startsWith('data:') && !r.url().startsWith('about:')) foreignRequests.push(r.url()); });
   page.on('dialog', (d) => { dialogs.push(`${d.type()}: ${d.message()}`); void (o.acceptConfirms && d.type() === 'confirm' ? d.accept() : d.dismiss()); });
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()}`); });
+  page.on('console', (m) => {
+    if (m.type() !== 'error') return;
+    if (/violates the following Content Security Policy directive/.test(m.text())) cspReports.push(m.text());
+    else errors.push(`console: ${m.text()}`);
+  });
 
   await page.exposeFunction('__ferryInvoke', (channel: unknown, payload: unknown) => svc.invoke(channel, payload));
   // What the preload's contextBridge gives the real app: window.ferry with invoke and onEvent.
@@ -103,7 +110,7 @@ export async function launchApp(url: string, o: { colorScheme?: 'light' | 'dark'
 
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
   return {
-    page, svc, host, dir, events, foreignRequests, dialogs, errors,
+    page, svc, host, dir, events, foreignRequests, dialogs, errors, cspReports,
     async shot(name) {
       await page!.waitForTimeout(150);
       await page!.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`) });
