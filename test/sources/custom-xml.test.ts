@@ -208,6 +208,26 @@ describe('custom-xml: streaming', () => {
     }
   });
 
+  it('//Message finds records at any depth; a record over the size limit is reported and skipped, the next one read', async () => {
+    const any = parseRecordPath('//Message');
+    if ('problem' in any) throw new Error(any.problem);
+    const stats = { paths: new Set<string>(), unclosed: [] as string[] };
+    const ids = [];
+    for await (const r of xmlRecords(pieces(XML, 50), any, stats)) ids.push(/id="(m\d)"/.exec(r.text)?.[1] ?? r.text.slice(0, 20));
+    expect(ids).toEqual(['<Message>not a recor', 'm1', 'm2', 'm3', 'm4', 'm5']);
+
+    const rp = parseRecordPath('log/msg');
+    if ('problem' in rp) throw new Error(rp.problem);
+    const doc = `<log>\n<msg n="1">small</msg>\n<msg n="2">${'big '.repeat(5000)}</msg>\n<msg n="3">small again</msg>\n</log>\n`;
+    const got = [];
+    for await (const r of xmlRecords(pieces(doc, 1000), rp, { paths: new Set(), unclosed: [] }, { maxRecordChars: 4096 })) got.push([r.index, r.line, r.error ?? r.text]);
+    expect(got).toEqual([
+      [1, 2, '<msg n="1">small</msg>'],
+      [2, 3, 'the record is larger than 4 KB; it is not read'],
+      [3, 4, '<msg n="3">small again</msg>'],
+    ]);
+  });
+
   it('a large generated export: every record, the right lines, a truncated last record reported', async () => {
     const records: string[] = [];
     for (let i = 1; i <= 5000; i++) {

@@ -57,6 +57,9 @@ export interface ReaderOptions {
   maxRecordChars?: number;
 }
 
+/** A character count for messages: `16 MB`, `4 KB`. */
+const size = (chars: number) => (chars >= 1048576 ? `${Math.round(chars / 1048576)} MB` : `${Math.round(chars / 1024)} KB`);
+
 export async function* xmlRecords(text: AsyncIterable<string>, rp: RecordPath, stats: ReaderStats, o: ReaderOptions = {}): AsyncGenerator<RecordText> {
   const maxRecord = o.maxRecordChars ?? 16 * 1024 * 1024;
   let buf = '';
@@ -128,7 +131,7 @@ export async function* xmlRecords(text: AsyncIterable<string>, rp: RecordPath, s
     if (end < 0 || (buf.length - pos < 9 && buf[pos + 1] === '!')) {
       if (end < 0 && buf.length - pos > maxRecord) {
         countTo(pos);
-        throw dataError(`markup at line ${line} is not closed within ${Math.round(maxRecord / 1048576)} MB`);
+        throw dataError(`markup at line ${line} is not closed within ${size(maxRecord)}`);
       }
       if (await more()) continue;
       if (end < 0) break;
@@ -141,7 +144,7 @@ export async function* xmlRecords(text: AsyncIterable<string>, rp: RecordPath, s
       if (at >= 0) stack.length = at;
       if ((recStart >= 0 || oversized) && stack.length < recDepth) {
         countTo(pos);
-        if (oversized) yield { index, line: recLine, text: '', error: `the record is larger than ${Math.round(maxRecord / 1048576)} MB; it is not read` };
+        if (oversized) yield { index, line: recLine, text: '', error: `the record is larger than ${size(maxRecord)}; it is not read` };
         else yield { index, line: recLine, text: buf.slice(recStart, end) };
         recStart = -1;
         oversized = false;
