@@ -228,6 +228,32 @@ describe('custom-xml: streaming', () => {
     ]);
   });
 
+  it('a stray end tag inside a record spoils that record only; outside records it stops the file, said so', async () => {
+    const map = { source: 'Pager', event: 'Page', id: { path: '@n' }, from: { path: 'from', kind: 'handle' }, to: { path: 'to', kind: 'handle' },
+      date: { path: '@at', format: 'epoch-seconds' } };
+    const doc = [
+      '<log>',
+      '  <msg n="1" at="1709630100"><from>ann</from><to>bob</to></log></msg>',
+      '  <msg n="2" at="1709630200"><from>bob</from><to>ann</to></msg>',
+      '  </wrapper>',
+      '  <msg n="3" at="1709630300"><from>cy</from><to>ann</to></msg>',
+      '</log>',
+    ].join('\n');
+    const dir = writeTree('stray', { 'log.xml': doc });
+    const file = path.join(dir, 'log.xml');
+    const { items, bad } = await collect(source, { path: dir, recordPath: 'log/msg', fieldMap: JSON.stringify(map) });
+    expect(items.map((i) => i.id)).toEqual(['2']);
+    expect(bad).toEqual([
+      { bad: true, origin: { file, position: 'record 1 (line 2)' }, reason: expect.stringMatching(/^not well-formed XML at line 2, column \d+: /) },
+      { bad: true, origin: { file }, reason: 'line 4: end tag </wrapper> does not match <log>; the document is not well-formed from here; every record up to record 2 (line 3) was read, the rest of the file could not be' },
+    ]);
+  });
+
+  it('says when elements named like the record element sit elsewhere and were not read', async () => {
+    const { notices } = await collect(source, settings(acmeXml('acme-elsewhere')));
+    expect(notices).toContain(`${path.join(tmp, 'acme-elsewhere', 'export.xml')}: elements named like the record element but not at recordPath Export/Messages/Message were not read: 1 at /Export/Header/Message`);
+  });
+
   it('a large generated export: every record, the right lines, a truncated last record reported', async () => {
     const records: string[] = [];
     for (let i = 1; i <= 5000; i++) {
@@ -256,7 +282,7 @@ describe('custom-xml: the mapping and the record path are checked before a run',
   it('read() refuses a record path that matches nothing, and suggests what the document holds', async () => {
     const dir = acmeXml('acme-nopath');
     await expect(collect(source, settings(dir, { recordPath: 'Export/Message' }))).rejects.toThrow(
-      /custom XML: .*export\.xml: no element at recordPath Export\/Message; elements found: \/Export, \/Export\/Header, \/Export\/Header\/Message, \/Export\/Messages, \/Export\/Messages\/Message$/);
+      /custom XML: .*export\.xml: no element at recordPath Export\/Message \(line 21: end tag <\/Body> does not match <b>; the document is not well-formed from here\); elements found: \/Export, \/Export\/Header, \/Export\/Header\/Message, \/Export\/Messages, \/Export\/Messages\/Message$/);
     await expect(collect(source, settings(dir, { recordPath: 'Export//Message' }))).rejects.toThrow(/recordPath "Export\/\/Message" must be element names separated by \//);
   });
 

@@ -127,6 +127,10 @@ async function* readFile(input: MappedInput, entry: string, o: Options, ctx: Rea
       if (typeof parsed === 'string') { yield bad(file, last, parsed); continue; }
       yield await mapRecord(parsed.values, { fieldMap: o.fieldMap, origin: { file, position: last }, attachments });
     }
+    if (f.stats.elsewhere?.size) {
+      const list = [...f.stats.elsewhere].map(([p, n]) => `${n} at ${p}`).join(', ');
+      ctx.notice?.(`${file}: elements named like the record element but not at recordPath ${o.recordPathText} were not read: ${list}`);
+    }
     if (!count) ctx.notice?.(`${file}: no element at recordPath ${o.recordPathText}`);
     else if (f.stats.unclosed.length) ctx.notice?.(`${file}: the document ends with <${f.stats.unclosed.join('>, <')}> still open (truncated?); every record before the end was read`);
   } catch (err) {

@@ -50,6 +50,8 @@ export interface ReaderStats {
   paths: Set<string>;
   /** The document ended with elements still open (truncated). */
   unclosed: string[];
+  /** Elements named like the record element but elsewhere in the document (not read), by path. */
+  elsewhere?: Map<string, number>;
 }
 
 export interface ReaderOptions {
@@ -139,10 +141,19 @@ export async function* xmlRecords(text: AsyncIterable<string>, rp: RecordPath, s
     const tag = buf.slice(pos, end);
     if (tag[1] === '/') {
       const name = tag.slice(2, -1).trim();
-      const at = stack.lastIndexOf(name);
-      // A stray end tag is left to the record's own parse to report; a missing one closes what it skips.
-      if (at >= 0) stack.length = at;
-      if ((recStart >= 0 || oversized) && stack.length < recDepth) {
+      const inRecord = recStart >= 0 || oversized;
+      if (stack[stack.length - 1] === name) stack.pop();
+      else if (inRecord) {
+        // Inside a record, a wrong end tag is the record's own fault (its parse reports it): only the
+        // record's end tag may close it, whatever is left open, so that the next record is found.
+        if (name === stack[recDepth - 1]) stack.length = recDepth - 1;
+      } else {
+        // Outside records the document's structure is broken: records after this point could sit at
+        // another path and be passed over unseen, so the rest of the file is not read.
+        countTo(pos);
+        throw dataError(`line ${line}: end tag </${name}> does not match ${stack.length ? `<${stack[stack.length - 1]}>` : 'any open element'}; the document is not well-formed from here`);
+      }
+      if (inRecord && stack.length < recDepth) {
         countTo(pos);
         if (oversized) yield { index, line: recLine, text: '', error: `the record is larger than ${size(maxRecord)}; it is not read` };
         else yield { index, line: recLine, text: buf.slice(recStart, end) };
@@ -156,7 +167,13 @@ export async function* xmlRecords(text: AsyncIterable<string>, rp: RecordPath, s
         stack.push(name);
         stats.root ??= name;
         seen(stack.length);
-        if (recStart < 0 && !oversized && atRecordPath(stack, rp)) {
+        const atPath = recStart < 0 && !oversized && atRecordPath(stack, rp);
+        if (!atPath && recStart < 0 && !oversized && stepMatches(rp.segments[rp.segments.length - 1]!, name)) {
+          const where = `/${stack.join('/')}`;
+          stats.elsewhere ??= new Map();
+          if (stats.elsewhere.size < 20 || stats.elsewhere.has(where)) stats.elsewhere.set(where, (stats.elsewhere.get(where) ?? 0) + 1);
+        }
+        if (atPath) {
           index++;
           countTo(pos);
           recLine = line;
