@@ -194,7 +194,7 @@ export type AppSettingsInput = z.input<typeof AppSettingsInputSchema>;
 
 /** Keychain entries the renderer may touch: the ones Ferry derives for connectors and destination sign-ins. */
 export const SecretRefSchema = z.string().max(256)
-  .regex(/^(connector:\d{1,12}:(source|destination):[A-Za-z0-9_.-]{1,64}|(imap|graph):[^\s:][^\s]{0,250})$/, 'not a Ferry credential name');
+  .regex(/^(connector:\d{1,12}:(source|destination):[A-Za-z0-9_.-]{1,64}|(imap|graph|ews):[^\s:][^\s]{0,250})$/, 'not a Ferry credential name');
 
 export const MappingRowSchema = z.object({
   line: z.number(), externalId: z.string(), kind: z.string(), normalized: z.string().nullable(), mailbox: z.string(),

@@ -12,6 +12,7 @@ import { registerDestination } from './commands/destination';
 import { registerMapping } from './commands/mapping';
 import { registerUnmapped } from './commands/unmapped';
 import { registerSecret } from './commands/secret';
+import { registerConnector } from './commands/connector';
 import { FerryError } from '../engine/errors';
 
 export function buildProgram(): Command {
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   registerMapping(program);
   registerUnmapped(program);
   registerSecret(program);
+  registerConnector(program);
   return program;
 }
 

@@ -10,6 +10,7 @@ import { destinationKinds } from '../destinations/registry';
 import { testDestination } from '../destinations/test-connection';
 import { imapSecretRef } from '../destinations/imap/imap-destination';
 import { graphCredentialRef } from '../destinations/graph/settings';
+import { ewsCredentialRef } from '../destinations/ews/settings';
 import type { SecretStore } from '../secrets/secret-store';
 import { configError } from '../errors';
 import type { SettingValues } from './setting-values';
@@ -111,7 +112,31 @@ const graph: DestinationForm = {
   test: (settings, ctx) => testWith('graph', settings, ctx),
 };
 
-const FORMS: DestinationForm[] = [archive, imap, graph];
+const ews: DestinationForm = {
+  kind: 'ews',
+  title: 'Exchange Server (EWS)',
+  description: 'Exchange Server on-premises through Exchange Web Services, as a service account with impersonation or full access.',
+  settings: [
+    { key: 'url', label: 'EWS address', type: 'string', required: true, help: 'e.g. https://mail.contoso.com/EWS/Exchange.asmx' },
+    { key: 'auth', label: 'Sign in with', type: 'select', default: 'basic', options: [{ value: 'basic', label: 'Service account and password' }, { value: 'oauth', label: 'OAuth bearer token (hybrid modern authentication)' }] },
+    { key: 'username', label: 'Service account', type: 'string', help: 'e.g. ferry-svc@contoso.com or CONTOSO\\ferry-svc' },
+    { key: 'impersonation', label: 'Act as each mailbox (ApplicationImpersonation role)', type: 'boolean', default: true },
+    { key: 'concurrency', label: 'Deliveries in parallel', type: 'number', default: 8 },
+    { key: 'credential', label: 'Password, or the OAuth token', type: 'secret' },
+  ],
+  credentials(settings) {
+    const url = String(settings.url ?? '');
+    if (!url) return [];
+    const auth = settings.auth === 'oauth' ? 'oauth' : 'basic';
+    return [{ key: 'credential', label: auth === 'oauth' ? 'OAuth token' : `Password of ${String(settings.username ?? 'the service account')}`, ref: ewsCredentialRef({ url, auth, username: String(settings.username ?? '') }) }];
+  },
+  label: (s) => {
+    try { return `Exchange ${new URL(String(s.url)).host}`; } catch { return 'Exchange (EWS)'; }
+  },
+  test: (settings, ctx) => testWith('ews', settings, ctx),
+};
+
+const FORMS: DestinationForm[] = [archive, graph, ews, imap];
 
 /** The forms of the destination kinds this build can deliver to. */
 export function destinationForms(): DestinationForm[] {
