@@ -58,7 +58,7 @@ const ACME_MAP = {
 /** Semicolons, a BOM, CRLF, quoted fields with `;`, doubled quotes and line breaks, and a row broken in the middle. */
 const ACME_CSV = '\ufeff' + [
   'Sender;Sender Name;Recipients;Sent;Subject;Text;Files;Thread',
-  'ann@contoso.com;Ann Lee;bob@fabrikam.com, "Carol Diaz" <carol@contoso.com>;05/03/2024 09:15;Q1 numbers;"Hi Bob; here are the ""final"" numbers.\r\nSecond line.";report.pdf;T1',
+  'ann@contoso.com;Ann Lee;"bob@fabrikam.com, ""Diaz, Carol"" <carol@contoso.com>";05/03/2024 09:15;Q1 numbers;"Hi Bob; here are the ""final"" numbers.\r\nSecond line.";report.pdf;T1',
   'bob@fabrikam.com;Bob Stone;ann@contoso.com;05/03/2024 09:20;;Thanks!;;T1',
   'carol@contoso.com;Carol Diaz;ann@contoso.com;31/02/2024 10:00;Bad date;This row has an impossible date;;T1',
   'dave@contoso.com;Dave;ann@contoso.com;06/03/2024 08:00;Too short',
@@ -180,13 +180,13 @@ describe('custom-csv: a semicolon file with a BOM, quotes, line breaks and bad r
     expect(first.from).toEqual({ id: 'ann@contoso.com', kind: 'email', platform: 'acme', email: 'ann@contoso.com', name: 'Ann Lee' });
     expect(first.to).toEqual([
       { id: 'bob@fabrikam.com', kind: 'email', platform: 'acme', email: 'bob@fabrikam.com' },
-      { id: 'carol@contoso.com', kind: 'email', platform: 'acme', email: 'carol@contoso.com', name: 'Carol Diaz' },
+      { id: 'carol@contoso.com', kind: 'email', platform: 'acme', email: 'carol@contoso.com', name: 'Diaz, Carol' },
     ]);
     // 09:15 in Berlin in March (UTC+1).
     expect(first.date!.toISOString()).toBe('2024-03-05T08:15:00.000Z');
     expect(first.subject).toBe('Q1 numbers');
     expect(first.text).toContain('Hi Bob; here are the "final" numbers.\r\nSecond line.');
-    expect(first.text).toMatch(/^From: Ann Lee <ann@contoso.com>\nTo: bob@fabrikam.com, Carol Diaz <carol@contoso.com>\nDate: 2024-03-05 08:15:00 UTC\nConversation: T1\n/);
+    expect(first.text).toMatch(/^From: Ann Lee <ann@contoso.com>\nTo: bob@fabrikam.com, Diaz, Carol <carol@contoso.com>\nDate: 2024-03-05 08:15:00 UTC\nConversation: T1\n/);
     expect(first.html).toContain('here are the &quot;final&quot; numbers.<br>');
     expect(first.conversation).toEqual({ id: 'T1', name: 'T1' });
     expect(first.meta['Original-Date']).toBe('05/03/2024 09:15');

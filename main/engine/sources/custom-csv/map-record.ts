@@ -24,10 +24,28 @@ export interface MapContext {
 const refName = (f: FieldRef) => (f.column ?? f.path)!;
 const label = (f: FieldRef) => (f.column !== undefined ? `column "${f.column}"` : `path "${f.path}"`);
 
+/** Splits on the separator, except inside double quotes or angle brackets (`"Diaz, Carol" <carol@x>`). */
+function splitList(v: string, separator: string): string[] {
+  if (!v.includes('"') && !v.includes('<')) return v.split(separator);
+  const out: string[] = [];
+  let start = 0;
+  let quoted = false;
+  let angle = false;
+  for (let i = 0; i < v.length; i++) {
+    const c = v[i];
+    if (c === '"' && !angle) quoted = !quoted;
+    else if (c === '<' && !quoted) angle = true;
+    else if (c === '>' && !quoted) angle = false;
+    else if (!quoted && !angle && v.startsWith(separator, i)) { out.push(v.slice(start, i)); start = i + separator.length; i = start - 1; }
+  }
+  out.push(v.slice(start));
+  return out;
+}
+
 /** A value's pieces: split on the separator, trimmed, empty ones left out. */
 function pieces(values: string[], separator: string | undefined): string[] {
   const out: string[] = [];
-  for (const v of values) for (const p of separator ? v.split(separator) : [v]) if (p.trim()) out.push(p.trim());
+  for (const v of values) for (const p of separator ? splitList(v, separator) : [v]) if (p.trim()) out.push(p.trim());
   return out;
 }
 
