@@ -243,9 +243,13 @@ export const channels = {
     request: z.strictObject({ connectorId: id, deleteCredentials: z.boolean() }),
     reply: z.object({ deleted: z.boolean(), credentialsDeleted: z.number() }),
   },
-  /** Checks a (possibly unsaved) connector: the export, the destination and its credentials. */
+  /**
+   * Checks a (possibly unsaved) connector: the export, the destination and its credentials.
+   * `credentials` (by `<scope>:<key>`) are typed in the form and not stored yet: they go to the OS
+   * keychain first, as saving would put them there, and are never sent back.
+   */
   'connectors.test': {
-    request: z.strictObject({ connector: ConnectorInputSchema }),
+    request: z.strictObject({ connector: ConnectorInputSchema, credentials: z.record(z.string().max(400), z.string().min(1).max(16_384)).optional() }),
     reply: z.object({ ok: z.boolean(), checks: z.array(CheckSchema) }),
   },
 

@@ -43,7 +43,7 @@ export function toDraft(c: ParsedRequestOf<'connectors.save'>['connector']): Con
   };
 }
 
-async function testConnector(ctx: HandlerContext, input: ConnectorInput & { id?: number }): Promise<{ ok: boolean; checks: { check: string; ok: boolean; message: string }[] }> {
+async function testConnector(ctx: HandlerContext, input: ConnectorInput & { id?: number }, typed: Record<string, string> = {}): Promise<{ ok: boolean; checks: { check: string; ok: boolean; message: string }[] }> {
   const checks: { check: string; ok: boolean; message: string }[] = [];
   let draft: ReturnType<typeof checkDraft>;
   try {
@@ -66,6 +66,8 @@ async function testConnector(ctx: HandlerContext, input: ConnectorInput & { id?:
   const mailboxes = knownMailboxes(ctx.engine, input.id ? { id: input.id } : null);
   const entries = credentialEntries({ id: input.id ?? null, kind: draft.kind, destination: { kind: destKind, settings: destSettings } }, mailboxes);
   for (const e of entries) {
+    const value = typed[`${e.scope}:${e.key}`];
+    if (value) await ctx.secrets.set(e.ref, value);
     const set = await ctx.secrets.has(e.ref);
     checks.push({ check: `credential ${e.label}`, ok: set, message: set ? `stored in the OS keychain (${e.ref})` : `not set: enter it in the connector's credentials (${e.ref})` });
   }
@@ -133,7 +135,7 @@ export function createHandlers(ctx: HandlerContext): Handlers {
       ctx.emit({ type: 'connectors-changed' });
       return { deleted, credentialsDeleted };
     },
-    'connectors.test': async ({ connector }) => testConnector(ctx, connector),
+    'connectors.test': async ({ connector, credentials }) => testConnector(ctx, connector, credentials),
 
     'secrets.status': async ({ refs }) => Promise.all(refs.map(async (ref) => ({ ref, set: await secrets.has(ref) }))),
     'secrets.set': async ({ ref, value }) => {

@@ -84,7 +84,8 @@ export function ConnectorWizard({ connector, onDone }: { connector: ConnectorVie
     setBusy(true);
     setError(null);
     try {
-      const r = await call('connectors.test', { connector: input });
+      const typed = Object.fromEntries(Object.entries(secrets).filter(([, v]) => v));
+      const r = await call('connectors.test', { connector: input, ...(Object.keys(typed).length ? { credentials: typed } : {}) });
       setChecks(r.checks);
     } catch (err) {
       setError(errorText(err));
