@@ -50,6 +50,15 @@ export function ConnectorWizard({ connector, onDone }: { connector: ConnectorVie
   const headRef = useRef<HTMLHeadingElement>(null);
 
   useEffect(() => { headRef.current?.focus(); }, [step]);
+  // A new connector starts with the default destination from Settings.
+  useEffect(() => {
+    if (connector) return;
+    call('settings.get', {}).then((s) => {
+      if (!destinations.some((d) => d.kind === s.defaultDestination.kind)) return;
+      setDestKind(s.defaultDestination.kind);
+      setDestValues({ ...initialValues(destinations.find((d) => d.kind === s.defaultDestination.kind)?.settings ?? []), ...s.defaultDestination.settings });
+    }, () => undefined);
+  }, []);
 
   const pickKind = (k: string) => {
     setKind(k);
