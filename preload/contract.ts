@@ -167,6 +167,10 @@ export const PreviewEntrySchema = z.object({
   attachments: z.array(z.object({ filename: z.string(), contentType: z.string(), size: z.number() })).optional(),
   omitted: z.array(z.object({ filename: z.string(), size: z.number() })).optional(),
   targets: z.array(TargetSchema).optional(), unmapped: z.boolean().optional(), unmappedIdentities: z.array(z.string()).optional(),
+  /** Each participant (sender and recipients) and the mailbox their copy goes to, if any. */
+  participants: z.array(z.object({
+    role: z.enum(['from', 'to']), id: z.string(), name: z.string().nullable(), mailbox: z.string().nullable(), via: z.enum(['mapping', 'automatic']).nullable(),
+  })).optional(),
 });
 export type PreviewEntryView = z.infer<typeof PreviewEntrySchema>;
 

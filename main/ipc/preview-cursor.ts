@@ -6,22 +6,60 @@
 import { simpleParser } from 'mailparser';
 import { type PreviewEntry, previewMessages } from '../engine/runs/preview';
 import type { Source, SourceSettings } from '../engine/sources/types';
-import type { Router } from '../engine/routing/types';
+import type { MappingRouter } from '../engine/mapping/router';
+import { type Identity, type SourceRecord, isBadRecord } from '../engine/item';
 import type { ConvertOptions } from '../engine/convert/convert';
 
 export interface PreviewRequest {
   key: string;
   source: Source;
   settings: SourceSettings;
-  router?: Router;
+  router: MappingRouter;
   convert?: ConvertOptions;
   folder: string;
 }
+
+export interface Participant {
+  role: 'from' | 'to';
+  id: string;
+  name: string | null;
+  /** The mailbox this participant's copy goes to, or null when they map to nobody. */
+  mailbox: string | null;
+  via: 'mapping' | 'automatic' | null;
+}
+
+export type PreviewPageEntry = Omit<PreviewEntry, 'mime'> & { participants?: Participant[] };
 
 interface Cursor {
   key: string;
   position: number;
   iterator: AsyncGenerator<PreviewEntry>;
+  /** The records read but not yet turned into entries, by position (to name each participant's mailbox). */
+  records: Map<number, SourceRecord>;
+}
+
+/** The source, keeping each record it hands over until its entry is made. */
+function recording(source: Source, records: Map<number, SourceRecord>): Source {
+  return {
+    spec: source.spec,
+    check: (s) => source.check(s),
+    async *read(settings, ctx) {
+      let seq = 0;
+      for await (const r of source.read(settings, ctx)) {
+        records.set(seq++, r);
+        yield r;
+      }
+    },
+  };
+}
+
+function participantsOf(record: SourceRecord | undefined, router: MappingRouter): Participant[] | undefined {
+  if (!record || isBadRecord(record)) return undefined;
+  const one = (role: Participant['role'], i: Identity): Participant => {
+    const m = router.match(i, record.date);
+    return { role, id: i.id, name: i.name ?? null, mailbox: m?.mailbox ?? null, via: m?.via ?? null };
+  };
+  return [...(record.from ? [one('from', record.from)] : []), ...record.to.map((t) => one('to', t))];
 }
 
 export class PreviewCursors {
@@ -29,25 +67,26 @@ export class PreviewCursors {
   /** One page at a time: pages asked for concurrently wait their turn. */
   private queue: Promise<unknown> = Promise.resolve();
 
-  page(req: PreviewRequest, offset: number, limit: number): Promise<{ entries: PreviewEntry[]; end: boolean }> {
+  page(req: PreviewRequest, offset: number, limit: number): Promise<{ entries: PreviewPageEntry[]; end: boolean }> {
     const run = this.queue.then(() => this.read(req, offset, limit));
     this.queue = run.catch(() => undefined);
     return run;
   }
 
-  private async read(req: PreviewRequest, offset: number, limit: number): Promise<{ entries: PreviewEntry[]; end: boolean }> {
+  private async read(req: PreviewRequest, offset: number, limit: number): Promise<{ entries: PreviewPageEntry[]; end: boolean }> {
     let c = this.cursor;
     if (!c || c.key !== req.key || c.position !== offset) {
       await this.close();
+      const records = new Map<number, SourceRecord>();
       c = {
-        key: req.key, position: offset,
-        iterator: previewMessages(req.source, req.settings, {
-          offset, folder: req.folder, withMime: true, ...(req.router ? { router: req.router } : {}), ...(req.convert ? { convert: req.convert } : {}),
+        key: req.key, position: offset, records,
+        iterator: previewMessages(recording(req.source, records), req.settings, {
+          offset, folder: req.folder, withMime: true, router: req.router, ...(req.convert ? { convert: req.convert } : {}),
         }),
       };
       this.cursor = c;
     }
-    const entries: PreviewEntry[] = [];
+    const entries: PreviewPageEntry[] = [];
     try {
       while (entries.length < limit) {
         const next = await c.iterator.next();
@@ -55,7 +94,11 @@ export class PreviewCursors {
           this.cursor = undefined;
           return { entries, end: true };
         }
-        entries.push(await withParts(next.value));
+        const e = next.value;
+        const participants = participantsOf(c.records.get(e.seq), req.router);
+        // Records up to this one are done with (the ones skipped before the offset too).
+        for (const k of c.records.keys()) if (k <= e.seq) c.records.delete(k);
+        entries.push({ ...await withParts(e), ...(participants ? { participants } : {}) });
       }
     } catch (err) {
       this.cursor = undefined;
@@ -77,7 +120,7 @@ export class PreviewCursors {
  * HTML body and attachments are read back from the MIME, so the preview shows them like any other.
  * The MIME itself is left out of the page (the raw view asks for it separately).
  */
-async function withParts(e: PreviewEntry): Promise<PreviewEntry> {
+async function withParts(e: PreviewEntry): Promise<PreviewPageEntry> {
   const { mime, ...entry } = e;
   if (mime === undefined || entry.html !== undefined || entry.error) return entry;
   try {

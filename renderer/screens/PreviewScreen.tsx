@@ -147,10 +147,24 @@ function Detail({ entry, view, setView, mime }: { entry: PreviewEntryView; view:
             </tbody>
           </table>
           <h3>Delivered to</h3>
+          {entry.participants?.length ? (
+            <table className="participants">
+              <caption className="visually-hidden">Where each participant's copy goes</caption>
+              <thead><tr><th scope="col">Participant</th><th scope="col">Mailbox</th></tr></thead>
+              <tbody>
+                {entry.participants.map((p, i) => (
+                  <tr key={i}>
+                    <td><span className="muted">{p.role === 'from' ? 'From' : 'To'}</span> <span className="mono">{p.id}</span>{p.name ? ` (${p.name})` : ''}</td>
+                    <td>{p.mailbox ? <><strong>{p.mailbox}</strong> <span className="muted">({p.via === 'automatic' ? 'organisation domain' : 'mapping'})</span></> : <span className="warn-text">not mapped</span>}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          ) : null}
           {entry.targets?.length
-            ? <ul className="targets">{entry.targets.map((t, i) => <li key={i}><strong>{t.mailbox || '(local archive, no mailbox)'}</strong> <span className="muted">→ {t.folder}</span></li>)}</ul>
+            ? <p className="targets">Copies: {entry.targets.map((t, i) => <span key={i}>{i ? ', ' : ''}<strong>{t.mailbox || '(local archive, no mailbox)'}</strong> <span className="muted">→ {t.folder}</span></span>)}</p>
             : <p className="muted">No mailbox.</p>}
-          {entry.unmappedIdentities?.length ? <p className="warn-text">Not mapped: {entry.unmappedIdentities.join(', ')}</p> : null}
+          {entry.unmapped ? <p className="warn-text">No participant maps to a mailbox: the item is kept in Unmapped{entry.targets?.some((t) => t.mailbox) ? ' and goes to the catch-all mailbox' : ''}.</p> : null}
           {entry.attachments?.length || entry.omitted?.length ? (
             <>
               <h3>Attachments</h3>

@@ -118,6 +118,10 @@ describe('an admin sets up a connector and imports the sample archive', () => {
     await list.getByRole('option', { name: /This is how it/ }).click();
     const detail = page.getByRole('article', { name: 'Message details' });
     await detail.locator('.targets').getByText('lee.north@contoso.com').waitFor();
+    // Per participant: the account maps to nobody yet, @northwind_lee through the CSV.
+    const perParticipant = await detail.getByRole('table', { name: "Where each participant's copy goes" }).innerText();
+    expect(perParticipant).toMatch(/From\s+contoso_support \(Contoso Support\)\s+not mapped/);
+    expect(perParticipant).toMatch(/To\s+northwind_lee.*\s+lee\.north@contoso\.com \(mapping\)/);
     await expect(await detail.innerText()).toMatch(/IPM\.NOTE\.Twitter\.Quote/);
     expect(await detail.locator('iframe').getAttribute('title')).toMatch(/^Body of/);
     expect(await detail.locator('iframe').getAttribute('sandbox')).toBe('');
