@@ -52,6 +52,16 @@ export class GraphDestination implements RemoteDestination {
     this.connection();
   }
 
+  /** Signs in now rather than on the first request (to report a credentials problem early, or to time deliveries alone). */
+  async signIn(): Promise<void> {
+    await this.connection().tokens.token();
+  }
+
+  /** Finds or creates the target folder now (a run, or `ferry destination test`, may prepare its folders up front). */
+  async prepareFolder(target: DeliveryTarget, signal?: AbortSignal): Promise<void> {
+    await this.connection().folders.resolve(this.mailboxOf(target), target.folder, signal);
+  }
+
   async close(): Promise<void> {
     const c = this.conn;
     this.conn = undefined;
