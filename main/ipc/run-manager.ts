@@ -31,6 +31,7 @@ const toView = (p: RunProgress): NonNullable<ActiveRunView['progress']> => ({ ..
 export class RunManager {
   private readonly active = new Map<number, Active>();
   private timer: NodeJS.Timeout | undefined;
+  private first: NodeJS.Timeout | undefined;
   /** The last result per connector, for the CLI and tests. */
   readonly results = new Map<number, ConnectorRunResult>();
 
@@ -99,15 +100,20 @@ export class RunManager {
     return started;
   }
 
-  startScheduler(intervalMs = 60_000): void {
+  /** Checks for due connectors every `intervalMs`, and once soon after the app opens (runs missed while it was closed). */
+  startScheduler(intervalMs = 60_000, firstAfterMs = 5_000): void {
     this.stopScheduler();
     this.timer = setInterval(() => this.tick(), intervalMs);
     this.timer.unref();
+    this.first = setTimeout(() => this.tick(), Math.min(firstAfterMs, intervalMs));
+    this.first.unref();
   }
 
   stopScheduler(): void {
     if (this.timer) clearInterval(this.timer);
+    if (this.first) clearTimeout(this.first);
     this.timer = undefined;
+    this.first = undefined;
   }
 
   /** Resolves once no run is in progress. */

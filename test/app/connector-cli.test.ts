@@ -8,12 +8,17 @@ import { promisify } from 'node:util';
 import { repoRoot } from '../helpers/fixtures';
 import { tempDir } from '../helpers/engine';
 import { writeMbox } from './helpers/exports';
+import { writeDataLocation } from '../../main/ipc/data-location';
 
 const run = promisify(execFile);
 
-async function ferry(dataDir: string, ...args: string[]): Promise<{ code: number; out: string; err: string }> {
+async function ferry(dataDir: string | null, ...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  return ferryEnv(process.env, [...args, ...(dataDir ? ['--data-dir', dataDir] : [])]);
+}
+
+async function ferryEnv(env: NodeJS.ProcessEnv, args: string[]): Promise<{ code: number; out: string; err: string }> {
   try {
-    const r = await run(process.execPath, [path.join(repoRoot, 'bin', 'ferry.js'), ...args, '--data-dir', dataDir], { cwd: repoRoot });
+    const r = await run(process.execPath, [path.join(repoRoot, 'bin', 'ferry.js'), ...args], { cwd: repoRoot, env });
     return { code: 0, out: r.stdout, err: r.stderr };
   } catch (e) {
     const x = e as { code: number; stdout: string; stderr: string };
@@ -65,4 +70,18 @@ describe('ferry connector', () => {
     // The history stays.
     expect(JSON.parse((await ferry(data, 'runs', '--json')).out)).toHaveLength(1);
   }, 120_000);
+
+  it('without --data-dir, finds the data folder the desktop app was moved to', async () => {
+    const dir = tempDir('ferry-cli-location-');
+    const moved = path.join(dir, 'moved-data');
+    const added = await ferry(moved, 'connector', 'add', 'Moved', '--kind', 'mbox', '--path', writeMbox(dir, 1), '--json');
+    expect(added.code).toBe(0);
+    // What Settings → Data folder → Change… writes in the app's own folder (XDG_CONFIG_HOME/Ferry on Linux).
+    const config = path.join(dir, 'config');
+    writeDataLocation(path.join(config, 'Ferry'), moved);
+    const env = { ...process.env, XDG_CONFIG_HOME: config };
+    delete env.FERRY_DATA_DIR;
+    const listed = await ferryEnv(env, ['connector', 'list', '--json']);
+    expect(JSON.parse(listed.out)).toMatchObject([{ name: 'Moved' }]);
+  }, 60_000);
 });
