@@ -79,7 +79,7 @@ describe('ferry connector', () => {
     // What Settings → Data folder → Change… writes in the app's own folder (XDG_CONFIG_HOME/Ferry on Linux).
     const config = path.join(dir, 'config');
     writeDataLocation(path.join(config, 'Ferry'), moved);
-    const env = { ...process.env, XDG_CONFIG_HOME: config };
+    const env: NodeJS.ProcessEnv = { ...process.env, XDG_CONFIG_HOME: config };
     delete env.FERRY_DATA_DIR;
     const listed = await ferryEnv(env, ['connector', 'list', '--json']);
     expect(JSON.parse(listed.out)).toMatchObject([{ name: 'Moved' }]);
