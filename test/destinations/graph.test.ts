@@ -261,6 +261,33 @@ describe('Graph destination: errors', () => {
   });
 });
 
+describe('Graph destination: sign-in problems in an admin\'s words', () => {
+  it('unknown tenant or app, a key that is not a key: config errors; an unreachable service: transient', async () => {
+    const signIn = async (d: GraphDestination) => rejection(withDest(d, (x) => x.signIn()));
+    const tenant = await signIn(h.destination({ tenantId: '11111111-2222-3333-4444-555555555555' }));
+    expect(tenant.errorClass).toBe('config');
+    expect(tenant.message).toBe(`tenant 11111111-2222-3333-4444-555555555555 was not found at ${h.server.authorityHost}: check the tenant ID (or domain) and the cloud [AADSTS90002]`);
+    const app = await signIn(h.destination({ clientId: '99999999-8888-7777-6666-555555555555' }));
+    expect(app.errorClass).toBe('config');
+    expect(app.message).toContain('the app 99999999-8888-7777-6666-555555555555 was not found in tenant');
+    const key = await signIn(h.destination({}, 'certificate', 'not a PEM key'));
+    expect(key.errorClass).toBe('config');
+    expect(key.message).toContain('cannot sign the sign-in request');
+    const down = await signIn(h.destination({ authorityHost: 'https://127.0.0.1:1' }));
+    expect(down.errorClass).toBe('transient');
+    expect(down.message).toContain('could not reach the Microsoft sign-in service at https://127.0.0.1:1');
+    expect(down.message).toContain('ECONNREFUSED');
+  });
+
+  it('a sign-in that breaks off is retried like any request', async () => {
+    h.server.injectFault({ kind: 'drop-before', ops: ['token'] });
+    const msg = await convertItem(item(45));
+    await withDest(h.destination({ retries: FAST_RETRIES }), (d) => d.deliver(msg, { mailbox: ANN, folder: FOLDER }));
+    expect(h.server.faults.pending()).toBe(0);
+    expect(copies(ANN, msg.messageId)).toHaveLength(1);
+  });
+});
+
 describe('Graph destination: tokens', () => {
   it('a 401 renews the token once and repeats the request; expired tokens are renewed', async () => {
     await withDest(h.destination({ retries: FAST_RETRIES }), async (d) => {

@@ -14,14 +14,33 @@ import { DEFAULT_AUTHORITY_HOST, credentialHint, graphCredentialRef, graphResour
 
 export type GetCredential = () => Promise<string>;
 
+/** What the last discovery request (OpenID configuration) got: msal reports only that endpoints could not be resolved. */
+interface DiscoveryOutcome { url: string; status?: number; description?: string; failure?: string }
+
+interface Observer {
+  discovery(o: DiscoveryOutcome): void;
+  /** A request that got no answer (msal does not always pass the reason on). */
+  failure(message: string): void;
+}
+
 /** msal's network interface over the destination's undici pool. */
-function networkModule(dispatcher: Dispatcher, timeoutMs: number): INetworkModule {
+function networkModule(dispatcher: Dispatcher, timeoutMs: number, observe: Observer): INetworkModule {
   const send = async <T>(method: 'GET' | 'POST', url: string, options?: NetworkRequestOptions, timeout?: number): Promise<NetworkResponse<T>> => {
-    const res = await httpRequest(dispatcher, {
-      method, url, timeoutMs: timeout ?? timeoutMs, ...(options?.headers ? { headers: options.headers } : {}),
-      ...(options?.body !== undefined ? { body: options.body } : {}),
-    });
-    return { status: res.status, headers: res.headers, body: (jsonOf(res) ?? {}) as T };
+    const discovery = /openid-configuration|discovery\/instance/.test(url);
+    let res;
+    try {
+      res = await httpRequest(dispatcher, {
+        method, url, timeoutMs: timeout ?? timeoutMs, ...(options?.headers ? { headers: options.headers } : {}),
+        ...(options?.body !== undefined ? { body: options.body } : {}),
+      });
+    } catch (err) {
+      observe.failure((err as Error).message);
+      if (discovery) observe.discovery({ url, failure: (err as Error).message });
+      throw err;
+    }
+    const body = jsonOf(res) as { error_description?: unknown } | null;
+    if (discovery) observe.discovery({ url, status: res.status, ...(typeof body?.error_description === 'string' ? { description: body.error_description.split(/\r?\n/)[0]! } : {}) });
+    return { status: res.status, headers: res.headers, body: (body ?? {}) as T };
   };
   return {
     sendGetRequestAsync: (url, options, timeout) => send('GET', url, options, timeout),
@@ -36,6 +55,8 @@ export class GraphTokenProvider {
   private cached?: CachedToken;
   private inFlight?: Promise<CachedToken>;
   private forceRefresh = false;
+  private lastDiscovery?: DiscoveryOutcome;
+  private lastFailure?: string;
 
   constructor(
     private readonly settings: ResolvedGraphSettings,
@@ -59,6 +80,7 @@ export class GraphTokenProvider {
   private async acquire(): Promise<CachedToken> {
     const skipCache = this.forceRefresh;
     this.forceRefresh = false;
+    this.lastFailure = undefined;
     const app = await this.application();
     let result;
     try {
@@ -92,7 +114,7 @@ export class GraphTokenProvider {
               ? { clientSecret: credential }
               : { clientCertificate: { privateKey: credential, ...(s.certificateThumbprint!.length === 64 ? { thumbprintSha256: s.certificateThumbprint! } : { thumbprint: s.certificateThumbprint! }) } }),
           },
-          system: { networkClient: networkModule(this.dispatcher, s.timeouts.requestMs), loggerOptions: { piiLoggingEnabled: false, loggerCallback: () => undefined } },
+          system: { networkClient: networkModule(this.dispatcher, s.timeouts.requestMs, { discovery: (o) => { this.lastDiscovery = o; }, failure: (m) => { this.lastFailure = m; } }), loggerOptions: { piiLoggingEnabled: false, loggerCallback: () => undefined } },
         });
       } catch (err) {
         throw new FerryError('config', `Microsoft 365 sign-in for tenant ${s.tenantId} cannot be set up: ${errorMessage(err)}`);
@@ -110,9 +132,18 @@ export class GraphTokenProvider {
     const aadsts = /AADSTS\d+/.exec(text)?.[0];
     const firstLine = text.split(/\r?\n/)[0]!.trim();
     const where = `tenant ${s.tenantId}`;
-    if (err instanceof NetworkFailure || findCause(err, NetworkFailure) || e.errorCode === 'network_error' || e.errorCode === 'endpoints_resolution_error') {
-      const nf = err instanceof NetworkFailure ? err : findCause(err, NetworkFailure);
-      return new FerryError('transient', `could not reach the Microsoft sign-in service at ${s.authorityHost} for ${where}${nf ? ` (${nf.message})` : ` (${firstLine})`}`, { cause: err });
+    const discovery = this.lastDiscovery;
+    if ((e.errorCode === 'endpoints_resolution_error' || e.errorCode === 'openid_config_error') && discovery && discovery.failure === undefined && (discovery.status ?? 0) >= 400 && (discovery.status ?? 0) < 500) {
+      // The sign-in service answered, but has no configuration for this tenant.
+      if (/AADSTS90002/.test(discovery.description ?? '')) {
+        return new FerryError('config', `tenant ${s.tenantId} was not found at ${s.authorityHost}: check the tenant ID (or domain) and the cloud [AADSTS90002]`, { cause: err });
+      }
+      return new FerryError('config', `the sign-in service at ${s.authorityHost} has no configuration for ${where} (HTTP ${discovery.status}${discovery.description ? `: ${discovery.description}` : ''}): check the tenant ID and the authority host`, { cause: err });
+    }
+    const nf = err instanceof NetworkFailure ? err : findCause(err, NetworkFailure);
+    if (nf || e.errorCode === 'network_error' || e.errorCode === 'endpoints_resolution_error' || e.errorCode === 'openid_config_error') {
+      const why = nf?.message ?? this.lastFailure ?? discovery?.failure ?? firstLine;
+      return new FerryError('transient', `could not reach the Microsoft sign-in service at ${s.authorityHost} for ${where} (${why})`, { cause: err });
     }
     if (e.errorCode === 'invalid_client') {
       return new FerryError('auth', `Microsoft 365 rejected the app's credentials for ${where}: ${credentialHint(s)}${aadsts ? ` [${aadsts}]` : ''}`, { cause: err });
@@ -127,7 +158,7 @@ export class GraphTokenProvider {
       return new FerryError('config', `Microsoft 365 sign-in for ${where} was refused: ${firstLine}`, { cause: err });
     }
     if ((e.status ?? 0) >= 500 || e.status === 429 || e.errorCode === 'temporarily_unavailable') {
-      return new FerryError('transient', `the Microsoft sign-in service is unavailable for ${where} (${firstLine || `HTTP ${e.status}`})`, { cause: err });
+      return new FerryError('transient', `the Microsoft sign-in service is unavailable for ${where} (HTTP ${e.status ?? '?'}${aadsts ? `, ${aadsts}` : ''})`, { cause: err });
     }
     if (s.auth === 'certificate' && /key|asymmetric|PEM|sign/i.test(text)) {
       return new FerryError('config', `the certificate private key in Ferry's keychain entry "${graphCredentialRef(s)}" cannot sign the sign-in request: ${firstLine}`, { cause: err });
