@@ -29,7 +29,7 @@ function RunLog({ runId }: { runId: number }) {
   const exportCsv = async () => {
     try {
       const r = await call('runs.exportLog', { runId, ...(status ? { status } : {}), ...(query ? { search: query } : {}) });
-      if (r.saved) notify('success', `Exported ${num(r.rows)} rows to ${r.path}.`);
+      if (r.saved) notify('success', `Exported ${num(r.rows)} row${r.rows === 1 ? '' : 's'} to ${r.path}.`);
     } catch (err) {
       notify('error', errorText(err));
     }
@@ -71,7 +71,7 @@ function RunLog({ runId }: { runId: number }) {
                     <td>{it.subject ?? <span className="muted">{it.origin}</span>}</td>
                     <td>{dateTime(it.itemDate)}</td>
                     <td>{it.mailboxes.join(', ')}</td>
-                    <td className={it.status === 'failed' ? 'error-text' : 'muted'}>{it.reason ?? ''}</td>
+                    <td className={`reason ${it.status === 'failed' ? 'error-text' : 'muted'}`}>{it.reason ?? ''}</td>
                   </tr>
                 ))}
               </tbody>

@@ -156,7 +156,7 @@ describe('an admin sets up a connector and imports the sample archive', () => {
     expect(await page.getByRole('table', { name: `Items of run ${runId}` }).innerText()).toMatch(/is not a date/);
     app.host.nextSavePath = path.join(app.dir, 'history.csv');
     await page.getByRole('button', { name: 'Export CSV' }).click();
-    await page.getByText(/Exported 1 rows to/).waitFor();
+    await page.getByText(/Exported 1 row to/).waitFor();
     const exported = fs.readFileSync(path.join(app.dir, 'history.csv'), 'utf8').trim().split('\r\n');
     expect(exported).toHaveLength(2);
     expect(exported[1]).toMatch(/failed/);
