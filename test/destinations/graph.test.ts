@@ -327,6 +327,16 @@ describe('Graph destination: retries without duplicates', () => {
     expect(dest.stats.retries).toBeGreaterThanOrEqual(3);
   });
 
+  it('after the bounded retries, a transient error naming the mailbox and the last status', async () => {
+    h.server.injectFault({ kind: 'status', status: 503, ops: ['createMessage'], times: 3 });
+    const msg = await convertItem(item(66));
+    const e = await rejection(withDest(h.destination({ retries: { ...FAST_RETRIES, max: 2 } }), (d) => d.deliver(msg, { mailbox: ANN, folder: FOLDER })));
+    expect(e.errorClass).toBe('transient');
+    expect(e.message).toContain(`Microsoft 365 did not accept creating message ${msg.messageId} in folder "${FOLDER}" for mailbox ${ANN} after 3 attempts`);
+    expect(e.message).toMatch(/the last attempt got HTTP 503 ServiceUnavailable, request-id [0-9a-f-]{36}$/);
+    expect(copies(ANN, msg.messageId)).toHaveLength(0);
+  });
+
   it('a timeout after the server stored the message: found by internetMessageId, never created twice', async () => {
     h.server.injectFault({ kind: 'slow-after', ops: ['createMessage'], delayMs: 1500 });
     const msg = await convertItem(item(61));

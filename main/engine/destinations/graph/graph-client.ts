@@ -102,7 +102,7 @@ export class GraphClient {
       const answered: Done[] = [];
       const release = await this.acquire(mailbox, call.signal);
       try {
-        // The token first: a sign-in can take a while, and the budgets count from the moment of sending.
+        // The token first: a sign-in can take a while, and a budget unit counts from when it is taken.
         if (call.auth !== false) token = await this.tokens.token();
         await this.waitForPause(mailbox, call.signal);
         answered.push(await this.requestBudget.take(mailbox, 1, call.signal));
@@ -120,10 +120,10 @@ export class GraphClient {
       } catch (err) {
         if (call.signal?.aborted) throw this.cancelled(call, err);
         if (err instanceof NetworkFailure) {
-          lastProblem = err.message;
+          lastProblem = `no HTTP answer (${err.message})`;
           if (err.maybeDelivered && !call.idempotent) uncertain = true;
         } else if (err instanceof FerryError && err.errorClass === 'transient') {
-          lastProblem = err.message; // sign-in could not reach the service: nothing was sent
+          lastProblem = `no token (${err.message})`; // sign-in could not reach the service: nothing was sent
         } else {
           throw err;
         }
@@ -172,7 +172,7 @@ export class GraphClient {
           const found = await call.recover();
           if (found) { this.stats.recoveries++; return found; }
         }
-        throw new FerryError('transient', `Microsoft 365 did not accept ${call.what} for mailbox ${mailbox} after ${failures} attempts; the last answer was ${lastProblem}`);
+        throw new FerryError('transient', `Microsoft 365 did not accept ${call.what} for mailbox ${mailbox} after ${failures} attempts; the last attempt got ${lastProblem}`);
       }
       this.stats.retries++;
       try {
