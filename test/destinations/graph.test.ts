@@ -11,6 +11,7 @@ import { FerryError } from '../../main/engine/errors';
 import { GraphDestination } from '../../main/engine/destinations/graph/graph-destination';
 import { createGraphDestination, graphCredentialRef, testGraphConnection } from '../../main/engine/destinations/graph';
 import { PROP } from '../../main/engine/destinations/graph/message-json';
+import { splitAttachments } from '../../main/engine/destinations/graph/attachments';
 import { startGraphHarness, type GraphHarness } from '../servers/graph/harness';
 import type { StoredMessage } from '../servers/graph/mailboxes';
 
@@ -147,11 +148,25 @@ describe('Graph destination: what is stored', () => {
 
   it('attachments whose total is over ~3 MB but each under 3 MB are posted one by one after the create', async () => {
     const mb = 1024 * 1024;
-    const msg = await convertItem(item(6, { attachments: [file('a.bin', 2 * mb, 1), file('b.bin', 2 * mb, 2)] }));
+    // b.bin is one byte under 3 MB: the largest file Graph takes by POST (4 MB of base64).
+    const msg = await convertItem(item(6, { attachments: [file('a.bin', 2 * mb, 1), file('b.bin', 3 * mb - 1, 2)] }));
     await withDest(h.destination(), (d) => d.deliver(msg, { mailbox: BOB, folder: FOLDER }));
     const [m] = copies(BOB, msg.messageId);
     expect(m!.attachments.map((a) => [a.name, a.via])).toEqual([['a.bin', 'create'], ['b.bin', 'post']]);
-    expect(m!.attachments[1]!.content.equals(Buffer.alloc(2 * mb, 2))).toBe(true);
+    expect(m!.attachments[1]!.content.equals(Buffer.alloc(3 * mb - 1, 2))).toBe(true);
+  });
+
+  it('the create request carries attachments smallest first while it stays under 4 MB and they under 3 MB together', () => {
+    const att = (name: string, size: number) => ({ name, contentType: 'application/octet-stream', content: Buffer.alloc(size), isInline: false });
+    const mb = 1024 * 1024;
+    const small = [att('a', 100), att('big', 2 * mb), att('b', 200), att('c', 1.5 * mb)];
+    const names = (x: { name: string }[]) => x.map((a) => a.name);
+    // Order kept within each group; the 2 MB file no longer fits after the others.
+    expect(names(splitAttachments(small, 1000).inline)).toEqual(['a', 'b', 'c']);
+    expect(names(splitAttachments(small, 1000).later)).toEqual(['big']);
+    // A large body (its JSON) leaves less room in the 4 MB request.
+    expect(names(splitAttachments(small, 3 * mb).inline)).toEqual(['a', 'b']);
+    expect(names(splitAttachments([att('x', 3 * mb)], 500).later)).toEqual(['x']);
   });
 
   it('a pass-through message is read with mailparser: cc, HTML body, inline image by content id, attachment', async () => {

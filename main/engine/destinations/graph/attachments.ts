@@ -1,7 +1,7 @@
 /**
  * Attachments, as Graph takes them (attach large files to Outlook messages):
- * - carried in the create request while their total stays under ~3 MB (the request limit is 4 MB
- *   once base64-encoded);
+ * - carried in the create request while their total stays under ~3 MB and the request under 4 MB
+ *   (base64 makes 3 MB of files 4 MB);
  * - otherwise added after the create: under 3 MB by POST .../attachments, from 3 MB to 150 MB by an
  *   upload session (createUploadSession, then PUTs of byte ranges with Content-Range, in order; the
  *   last answers 201 Created).
@@ -11,21 +11,32 @@ import type { GraphClient } from './graph-client';
 import { userPath } from './folders';
 import { fileAttachmentJson, type OutgoingAttachment } from './message-json';
 
-/** Raw bytes (body and attachments) carried in one create request. */
+/** Raw attachment bytes carried in one create request at most ("under 3 MB"). */
 export const INLINE_BUDGET = 3 * 1024 * 1024;
+/** Graph's request size limit: the create request with its base64 attachments stays within it. */
+export const REQUEST_LIMIT = 4 * 1024 * 1024;
+/** JSON around one attachment's base64 (type, name, content type, flags). */
+const ATTACHMENT_OVERHEAD = 1024;
 export const UPLOAD_SESSION_MIN = 3 * 1024 * 1024;
 export const MAX_ATTACHMENT = 150 * 1024 * 1024;
 /** Upload range size: under Graph's 4 MB per PUT, a multiple of 320 KiB as Microsoft's upload sessions prefer. */
 export const CHUNK_BYTES = 9 * 320 * 1024;
 
-/** Which attachments go in the create request (smallest first, within the budget) and which after it. */
-export function splitAttachments(attachments: OutgoingAttachment[], bodyBytes: number): { inline: OutgoingAttachment[]; later: OutgoingAttachment[] } {
-  let room = INLINE_BUDGET - bodyBytes;
+/**
+ * Which attachments go in the create request (smallest first, while the request stays under 4 MB and
+ * the files under 3 MB together) and which are added after it. `messageBytes`: the request's JSON
+ * without attachments.
+ */
+export function splitAttachments(attachments: OutgoingAttachment[], messageBytes: number): { inline: OutgoingAttachment[]; later: OutgoingAttachment[] } {
+  let raw = INLINE_BUDGET;
+  let request = REQUEST_LIMIT - messageBytes;
   const inlineSet = new Set<OutgoingAttachment>();
   for (const a of [...attachments].sort((x, y) => x.content.length - y.content.length)) {
-    if (a.content.length > room) break;
+    const encoded = Math.ceil(a.content.length / 3) * 4 + Buffer.byteLength(a.name) + ATTACHMENT_OVERHEAD;
+    if (a.content.length > raw || encoded > request) break;
     inlineSet.add(a);
-    room -= a.content.length;
+    raw -= a.content.length;
+    request -= encoded;
   }
   // Keep the message's own order within each group.
   return { inline: attachments.filter((a) => inlineSet.has(a)), later: attachments.filter((a) => !inlineSet.has(a)) };

@@ -81,8 +81,7 @@ export class GraphDestination implements RemoteDestination {
     }
     const tooBig = gm.attachments.find((a) => a.content.length > MAX_ATTACHMENT);
     if (tooBig) throw dataError(`message ${message.messageId}: the attachment "${tooBig.name}" is ${tooBig.content.length} bytes, over Microsoft 365's 150 MB limit per attachment`);
-    const body = gm.json.body as { content: string };
-    const { inline, later } = splitAttachments(gm.attachments, Buffer.byteLength(body.content));
+    const { inline, later } = splitAttachments(gm.attachments, Buffer.byteLength(JSON.stringify(gm.json)));
     const json: Record<string, unknown> = { ...gm.json, ...(inline.length ? { attachments: inline.map(fileAttachmentJson) } : {}) };
     if (later.length) {
       json.singleValueExtendedProperties = [...(gm.json.singleValueExtendedProperties as unknown[]), { id: PROP.deliveryState, value: 'incomplete' }];
