@@ -126,7 +126,7 @@ const fmt = (n: number, d = 0) => n.toLocaleString('en-US', { maximumFractionDig
 export async function runGraphBench(): Promise<void> {
   const plans: { label: string; s: Scenario }[] = [
     { label: '1 mailbox   ', s: { mailboxes: 1, perWindow: 200, windows: 3, faultRate: 0 } },
-    { label: '20 mailboxes', s: { mailboxes: 20, perWindow: 8, windows: 3, faultRate: 0 } },
+    { label: '20 mailboxes', s: { mailboxes: 20, perWindow: 4, windows: 3, faultRate: 0 } },
   ];
   console.log(`  limits: 4 concurrent requests per mailbox; the 10,000-requests-per-10-minutes budget scaled to a ${WINDOW_MS / 1000} s window`);
   for (const faultRate of [0, 0.1]) {
