@@ -226,8 +226,9 @@ export async function executeRun(db: Db, spec: RunSpec): Promise<RunReport> {
   // (FULL). Local batches need no fsync per commit: a power cut rolls a batch back whole, message and
   // outcome together, and the resume redoes it.
   db.pragma(`synchronous = ${spec.mode === 'import' && !dest.transactional ? 'FULL' : 'NORMAL'}`);
-  await dest.open();
   try {
+    // Inside the try: a destination that cannot open fails the run instead of leaving it 'running'.
+    await dest.open();
     if (spec.mode === 'import' && !dest.transactional) await verifyPending(dest, ledger, spec.signal);
 
     const batchSize = spec.batchSize ?? 2000;
