@@ -5,12 +5,10 @@
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 
-export default defineConfig(({ command }) => ({
+export default defineConfig({
   root: 'renderer',
   base: './',
   plugins: [react()],
-  // Production React even when built from a test run (where NODE_ENV is "test").
-  ...(command === 'build' ? { define: { 'process.env.NODE_ENV': JSON.stringify('production') } } : {}),
   build: {
     outDir: '../dist/renderer',
     emptyOutDir: true,
@@ -21,4 +19,4 @@ export default defineConfig(({ command }) => ({
     sourcemap: true,
     chunkSizeWarningLimit: 800,
   },
-}));
+});

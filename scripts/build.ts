@@ -28,7 +28,16 @@ export async function buildApp(out = dist): Promise<void> {
 }
 
 export async function buildRenderer(): Promise<void> {
-  await vite({ configFile: path.join(root, 'vite.config.ts'), logLevel: 'warn' });
+  // A production build whoever calls it: Vite and the React plugin read NODE_ENV (a test runner sets "test",
+  // which would mix the development JSX runtime with production React).
+  const env = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await vite({ configFile: path.join(root, 'vite.config.ts'), mode: 'production', logLevel: 'warn' });
+  } finally {
+    if (env === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = env;
+  }
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -124,6 +124,10 @@ describe('packaging', () => {
     const indexHtml = asar.extractFile(path.join(app, 'resources', 'app.asar'), 'dist/renderer/index.html').toString();
     expect(indexHtml).toMatch(/Content-Security-Policy" content="default-src 'none'; script-src 'self'; style-src 'self'/);
     expect(indexHtml).not.toMatch(/<script>|<style>/);
+    // A production bundle (a test runner's NODE_ENV must not leak React's development JSX runtime into it).
+    const script = /src="\.\/(assets\/index-[^"]+\.js)"/.exec(indexHtml)?.[1];
+    const js = asar.extractFile(path.join(app, 'resources', 'app.asar'), `dist/renderer/${script}`).toString();
+    expect(js).not.toContain('jsxDEV');
 
     const wire = await getCurrentFuseWire(path.join(app, 'ferry'));
     expect(wire[FuseV1Options.RunAsNode]).toBe(FuseState.DISABLE);
