@@ -1,7 +1,7 @@
 /** What every command shares: global options, the engine for the data folder, and output helpers. */
 import type { Command } from 'commander';
 import { Engine } from '../engine/engine';
-import { defaultDataDir } from '../engine/paths';
+import { resolveDataDir } from '../ipc/data-location';
 
 export interface GlobalOptions {
   dataDir?: string;
@@ -21,8 +21,9 @@ export class CliContext {
     return this.options.json === true;
   }
 
+  /** --data-dir, else the folder the desktop app uses (it may have been moved in Settings). */
   get dataDir(): string {
-    return this.options.dataDir ?? defaultDataDir();
+    return resolveDataDir(this.options.dataDir);
   }
 
   open(): Engine {
@@ -45,6 +46,6 @@ export class CliContext {
 /** Adds the options every verb takes. */
 export function withGlobals(cmd: Command): Command {
   return cmd
-    .option('--data-dir <dir>', 'Ferry data folder (default: the per-user application-data folder)')
+    .option('--data-dir <dir>', "Ferry data folder (default: the desktop app's, wherever it was moved in Settings)")
     .option('--json', 'machine-readable output');
 }

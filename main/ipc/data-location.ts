@@ -21,6 +21,18 @@ export function readDataLocation(configDir: string, env: NodeJS.ProcessEnv = pro
   return defaultDataDir(env);
 }
 
+/**
+ * The folder every `ferry` command uses: an explicit --data-dir, else the one the desktop app uses
+ * (FERRY_DATA_DIR, or the folder the admin moved it to in Settings, or the default), so the command
+ * line and the app share one archive and one history. The app's own folder is the default data
+ * folder (Electron's userData), which is where Settings leaves the pointer.
+ */
+export function resolveDataDir(explicit: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+  if (explicit) return path.resolve(explicit);
+  const { FERRY_DATA_DIR: _ignored, ...appEnv } = env;
+  return readDataLocation(defaultDataDir(appEnv), env);
+}
+
 /** Records the folder to use from the next start, after checking Ferry can write there. */
 export function writeDataLocation(configDir: string, dataDir: string): void {
   if (!path.isAbsolute(dataDir)) throw configError(`the data folder must be an absolute path, got "${dataDir}"`);

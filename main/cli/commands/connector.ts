@@ -1,12 +1,11 @@
 /**
  * `ferry connector add|list|show|remove|run`: the desktop app's connectors from the command line.
  * `ferry connector run --due` is what the operating system's scheduler calls (cron, Task Scheduler,
- * launchd): every connector whose schedule is due runs, under its daily cap.
+ * launchd): every connector whose schedule is due runs, under its daily cap. Like every verb, it uses
+ * the desktop app's data folder (wherever Settings moved it) unless --data-dir says otherwise.
  */
 import type { Command } from 'commander';
 import { CliContext, withGlobals } from '../context';
-import { defaultDataDir } from '../../engine/paths';
-import { readDataLocation } from '../../ipc/data-location';
 import { formatReport, table } from '../format';
 import { progressReporter } from '../progress';
 import { configError } from '../../engine/errors';
@@ -21,15 +20,6 @@ import type { SettingValues } from '../../engine/connectors/setting-values';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
-/**
- * Without --data-dir, the folder the desktop app uses: the admin may have moved it in Settings (a
- * pointer in the app's own folder), and the OS scheduler's `connector run --due` must find the same
- * connectors the app shows.
- */
-function contextOf(cmd: Command): CliContext {
-  const ctx = CliContext.of(cmd);
-  return ctx.options.dataDir ? ctx : new CliContext({ ...ctx.options, dataDir: readDataLocation(defaultDataDir()) });
-}
 
 function pairs(flag: string, list: string[] = []): SettingValues {
   const out: SettingValues = {};
@@ -91,7 +81,7 @@ export function registerConnector(program: Command): void {
     .option('--max-item-mb <mb>', 'largest item imported whole (default 10)')
     .option('--oversize <policy>', 'items over that size: partial or fail')
     .action(async (name: string, f: AddFlags, c: Command) => {
-      const ctx = contextOf(c);
+      const ctx = CliContext.of(c);
       if (f.oversize !== undefined && f.oversize !== 'partial' && f.oversize !== 'fail') throw configError(`--oversize must be partial or fail, got "${f.oversize}"`);
       const draft: ConnectorDraft = {
         name, kind: f.kind, source: { ...pairs('--set', f.set), path: f.path },
@@ -111,7 +101,7 @@ export function registerConnector(program: Command): void {
 
   withGlobals(cmd.command('list').description('every connector with its status, last and next run'))
     .action((_f: unknown, c: Command) => {
-      const ctx = contextOf(c);
+      const ctx = CliContext.of(c);
       const engine = ctx.open();
       const now = new Date();
       const list = new ConnectorStore(engine.db).list().map((x) => overview(engine, x, now));
@@ -123,7 +113,7 @@ export function registerConnector(program: Command): void {
 
   withGlobals(cmd.command('show <connector>').description('one connector (id or name): settings, schedule, cap, credentials set or not'))
     .action(async (ref: string, _f: unknown, c: Command) => {
-      const ctx = contextOf(c);
+      const ctx = CliContext.of(c);
       const engine = ctx.open();
       const x = overview(engine, find(new ConnectorStore(engine.db), ref), new Date());
       const creds = await credentialStatus(engine.secrets, credentialEntries(x, knownMailboxes(engine, x)));
@@ -142,7 +132,7 @@ export function registerConnector(program: Command): void {
 
   withGlobals(cmd.command('remove <connector>').description('delete a connector (its run history stays)'))
     .action((ref: string, _f: unknown, c: Command) => {
-      const ctx = contextOf(c);
+      const ctx = CliContext.of(c);
       const engine = ctx.open();
       const store = new ConnectorStore(engine.db);
       const x = find(store, ref);
@@ -155,7 +145,7 @@ export function registerConnector(program: Command): void {
     .option('--preview', 'a recorded preview run instead of an import')
     .option('--no-progress', 'no progress bar')
     .action(async (refs: string[], f: { due?: boolean; preview?: boolean; progress?: boolean }, c: Command) => {
-      const ctx = contextOf(c);
+      const ctx = CliContext.of(c);
       if (!refs.length && !f.due) throw configError('name the connectors to run, or --due for those whose schedule is due');
       const engine = ctx.open();
       const store = new ConnectorStore(engine.db);

@@ -1,0 +1,81 @@
+/**
+ * Every `ferry` command finds the data folder the way the desktop app does: --data-dir, else
+ * FERRY_DATA_DIR, else the folder the admin moved it to in Settings, else the default. The real
+ * command in a child process; the app's own folder is XDG_CONFIG_HOME/Ferry (Linux).
+ */
+import { describe, expect, it } from 'vitest';
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { repoRoot } from '../helpers/fixtures';
+import { tempDir } from '../helpers/engine';
+import { writeMbox } from './helpers/exports';
+import { resolveDataDir, writeDataLocation } from '../../main/ipc/data-location';
+
+const run = promisify(execFile);
+
+async function ferry(env: NodeJS.ProcessEnv, ...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  try {
+    const r = await run(process.execPath, [path.join(repoRoot, 'bin', 'ferry.js'), ...args], { cwd: repoRoot, env });
+    return { code: 0, out: r.stdout, err: r.stderr };
+  } catch (e) {
+    const x = e as { code: number; stdout: string; stderr: string };
+    return { code: x.code, out: x.stdout, err: x.stderr };
+  }
+}
+
+/** A machine whose app folder is under `dir`, with the data folder moved by Settings to `moved`. */
+function movedSetup(prefix: string) {
+  const dir = tempDir(prefix);
+  const config = path.join(dir, 'config');
+  const appDir = path.join(config, 'Ferry');
+  const moved = path.join(dir, 'moved-data');
+  writeDataLocation(appDir, moved);
+  const env: NodeJS.ProcessEnv = { ...process.env, XDG_CONFIG_HOME: config };
+  delete env.FERRY_DATA_DIR;
+  return { dir, appDir, moved, env };
+}
+
+describe('the data folder of every ferry command', () => {
+  it('resolves --data-dir, then FERRY_DATA_DIR, then the moved folder, then the default', () => {
+    const { dir, appDir, moved, env } = movedSetup('ferry-data-resolve-');
+    expect(resolveDataDir(undefined, env)).toBe(moved);
+    expect(resolveDataDir('relative/here', env)).toBe(path.resolve('relative/here'));
+    expect(resolveDataDir(undefined, { ...env, FERRY_DATA_DIR: path.join(dir, 'env-data') })).toBe(path.join(dir, 'env-data'));
+    fs.rmSync(path.join(appDir, 'data-location.json'));
+    expect(resolveDataDir(undefined, env)).toBe(appDir);
+  });
+
+  it('import, runs, run, search and export without --data-dir use the folder the app was moved to', async () => {
+    const { dir, appDir, moved, env } = movedSetup('ferry-data-moved-');
+    const mbox = writeMbox(dir, 4);
+
+    const imported = await ferry(env, 'import', 'mbox', mbox, '--json', '--no-progress');
+    expect(imported.code, imported.err).toBe(0);
+    const report = JSON.parse(imported.out) as { runId: number; status: string; counts: { imported: number } };
+    expect(report).toMatchObject({ status: 'completed', counts: { imported: 4 } });
+    // The store is in the moved folder; the app's own folder still holds only the pointer.
+    expect(fs.existsSync(moved) && fs.readdirSync(moved).length).toBeGreaterThan(0);
+    expect(fs.readdirSync(appDir)).toEqual(['data-location.json']);
+
+    const runs = JSON.parse((await ferry(env, 'runs', '--json')).out) as { id: number; counts: { imported: number } }[];
+    expect(runs).toMatchObject([{ id: report.runId, counts: { imported: 4 } }]);
+    const one = JSON.parse((await ferry(env, 'run', String(report.runId), '--json')).out) as { items: unknown[] };
+    expect(one.items).toHaveLength(4);
+    const hits = JSON.parse((await ferry(env, 'search', 'figures', '--json')).out) as unknown[];
+    expect(hits.length).toBeGreaterThan(0);
+    const out = path.join(dir, 'out.mbox');
+    expect((await ferry(env, 'export', '--format', 'mbox', '--out', out)).code).toBe(0);
+    expect(fs.readFileSync(out, 'utf8').match(/^From /gm)).toHaveLength(4);
+
+    // The same import again is resumed/deduplicated in the same archive, not a second one.
+    const again = JSON.parse((await ferry(env, 'import', 'mbox', mbox, '--json', '--no-progress')).out) as { counts: { imported: number; duplicate: number } };
+    expect(again.counts).toMatchObject({ imported: 0, duplicate: 4 });
+
+    // An explicit --data-dir still wins.
+    const other = path.join(dir, 'other');
+    expect(JSON.parse((await ferry(env, 'runs', '--json', '--data-dir', other)).out)).toEqual([]);
+    expect(JSON.parse((await ferry(env, 'runs', '--json')).out)).toHaveLength(2);
+  }, 120_000);
+});
