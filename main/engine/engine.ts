@@ -8,6 +8,7 @@ import { RunStore } from './store/runs';
 import { Ledger } from './store/ledger';
 import { getSource } from './sources/registry';
 import type { SourceSettings } from './sources/types';
+import { defaultFolder } from './sources/default-folder';
 import { type DestinationConfig, createDestination } from './destinations/registry';
 import { type RunProgress, type RunReport, executeRun, report } from './runs/run';
 import type { ConvertOptions } from './convert/convert';
@@ -60,7 +61,7 @@ export class Engine {
     const settings = { ...req.settings, path: path.resolve(req.settings.path) };
     const destConfig = req.destination ?? { kind: 'archive' };
     const destination = createDestination(destConfig, { db: this.db, secrets: this.secrets });
-    const folder = req.folder ?? `${source.spec.platform} Archive`;
+    const folder = req.folder ?? defaultFolder(source, settings);
     const routing = this.mapping.routingConfig(req.routing, destination.kind, req.connectorId ?? null);
     let resumable = req.mode === 'import' && !req.newRun
       ? this.runs.findResumable(req.kind, settings.path, destination.key) : undefined;
@@ -91,7 +92,7 @@ export class Engine {
     const destConfig = o.destinationConfig ?? { kind: 'archive' };
     const source = getSource(prev.kind);
     const destination = createDestination(destConfig, { db: this.db, secrets: this.secrets });
-    const folder = o.folder ?? `${source.spec.platform} Archive`;
+    const folder = o.folder ?? defaultFolder(source, o.settings);
     // The routing the run recorded, so the rest of it goes where the first part went.
     const plumbing = this.mapping.forRun({
       kind: prev.kind, mode: prev.mode, destination, destinationConfig: destConfig, folder,

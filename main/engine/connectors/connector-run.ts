@@ -7,6 +7,7 @@
 import path from 'node:path';
 import type { Engine } from '../engine';
 import { getSource } from '../sources/registry';
+import { defaultFolder } from '../sources/default-folder';
 import { createDestination, type DestinationConfig } from '../destinations/registry';
 import { type RunProgress, type RunReport, executeRun } from '../runs/run';
 import type { RunRow } from '../store/runs';
@@ -43,7 +44,7 @@ export function convertOptionsOf(c: Connector): ConvertOptions {
 }
 
 export function folderOf(c: Connector): string {
-  return c.folder ?? `${getSource(c.kind).spec.platform} Archive`;
+  return c.folder ?? defaultFolder(getSource(c.kind), c.source);
 }
 
 /** The connector's newest import of this export into this destination, when it can be continued. */

@@ -3,6 +3,7 @@
  * preview list and `ferry preview --show`. Same steps as a run (validate → route → convert).
  */
 import type { Source, SourceSettings } from '../sources/types';
+import { defaultFolder } from '../sources/default-folder';
 import { type SourceRecord, describeOrigin, isBadRecord } from '../item';
 import { validateItem } from '../validate';
 import { type ConvertOptions, convertItem } from '../convert/convert';
@@ -38,7 +39,7 @@ export async function* previewMessages(source: Source, settings: SourceSettings,
   router?: Router; convert?: ConvertOptions; folder?: string; offset?: number; limit?: number; withMime?: boolean; signal?: AbortSignal;
 } = {}): AsyncGenerator<PreviewEntry> {
   const router = opts.router ?? unassignedRouter;
-  const folder = opts.folder ?? `${source.spec.platform} Archive`;
+  const folder = opts.folder ?? defaultFolder(source, settings);
   const offset = opts.offset ?? 0;
   const limit = opts.limit ?? Infinity;
   let seq = -1;

@@ -13,6 +13,7 @@ import type { Db } from '../store/db';
 import { RunStore, type Counts, type ItemOutcome, type ItemStatus, type RunMode, type RunStatus } from '../store/runs';
 import { Ledger, type LedgerKey } from '../store/ledger';
 import type { Source, SourceSettings } from '../sources/types';
+import { defaultFolder } from '../sources/default-folder';
 import type { Destination, DeliveryTarget, RemoteDestination } from '../destinations/types';
 import { type Item, type SourceRecord, describeOrigin, isBadRecord } from '../item';
 import { validateItem } from '../validate';
@@ -110,7 +111,7 @@ export async function executeRun(db: Db, spec: RunSpec): Promise<RunReport> {
   const runs = new RunStore(db);
   const ledger = new Ledger(db);
   const router = spec.router ?? unassignedRouter;
-  const folder = spec.folder ?? `${spec.source.spec.platform} Archive`;
+  const folder = spec.folder ?? defaultFolder(spec.source, spec.settings);
   const dest = spec.destination;
   runs.markInterrupted();
 

@@ -58,4 +58,9 @@ export interface Source {
    * Throws a FerryError('config' | 'data') when the export as a whole cannot be read.
    */
   read(settings: SourceSettings, ctx: ReadContext): AsyncGenerator<SourceRecord>;
+  /**
+   * The folder per source when the connector names none, where it depends on the settings (a custom
+   * source's declared name); undefined for `<Platform> Archive`. See `default-folder.ts`.
+   */
+  defaultFolder?(settings: SourceSettings): string | undefined;
 }

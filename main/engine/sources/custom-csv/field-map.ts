@@ -27,6 +27,8 @@ export interface FieldMap {
   /** Message class parts: `IPM.NOTE.<source>.<event>`. */
   source: string;
   event: string;
+  /** The source as the admin names it (`Bloomberg Vault`): the default folder of its items. */
+  sourceName?: string;
   from: IdentityField;
   to: IdentityField;
   date: FieldRef & { format: string; timeZone?: string };
@@ -48,6 +50,13 @@ const CLASS_PART = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
 const classPart = () => z.string({ error: 'is required (text)' })
   .regex(CLASS_PART, `must be usable in a message class IPM.NOTE.<source>.<event>: a letter, then letters, digits, - or _ (at most 64)`);
 
+/** A folder name in every destination: no hierarchy separator, nothing unprintable. */
+const sourceName = z.string({ error: 'must be text, the name of the source (e.g. "Bloomberg Vault"); it is the default folder' })
+  .trim()
+  .min(1, 'is empty: name the source (e.g. "Bloomberg Vault") or leave sourceName out')
+  .max(64, 'is longer than 64 characters (it is the default folder name)')
+  .regex(/^[^/\\\p{Cc}]*$/u, 'must not contain /, \\ or control characters: it is the default folder name, not a path');
+
 const ref = {
   column: z.string().min(1, 'column is empty').optional(),
   path: z.string().min(1, 'path is empty').optional(),
@@ -61,6 +70,7 @@ const plainRef = z.strictObject(ref);
 const schema = z.strictObject({
   source: classPart(),
   event: classPart(),
+  sourceName: sourceName.optional(),
   from: identity,
   to: identity,
   date: z.strictObject({
@@ -118,6 +128,13 @@ function asRecord(v: unknown): Record<string, unknown> | undefined {
   return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
 }
 
+/** The raw value at a zod issue's path (zod leaves the input out of its issues). */
+function valueAt(obj: Record<string, unknown>, at: readonly PropertyKey[]): unknown {
+  let v: unknown = obj;
+  for (const k of at) v = asRecord(v)?.[k as string];
+  return v;
+}
+
 /** Column or path references of one field, read leniently from a raw (possibly invalid) mapping. */
 function refsOf(raw: Record<string, unknown>, field: RefField, target: FieldMapTarget['kind']): { key: string; value: string }[] {
   const f = asRecord(raw[field]);
@@ -156,7 +173,7 @@ export function validateFieldMap(input: unknown, target: FieldMapTarget): FieldM
       const where = issue.path.map(String).join('.');
       if (issue.code === 'unrecognized_keys') {
         problems.push(`${where ? `${where}: ` : ''}unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}`);
-      } else if (issue.code === 'invalid_type' && issue.input === undefined) {
+      } else if (issue.code === 'invalid_type' && valueAt(obj, issue.path) === undefined) {
         problems.push(`${where}: is required`);
       } else problems.push(`${where}: ${issue.message}`);
     }

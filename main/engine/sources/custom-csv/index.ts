@@ -5,13 +5,16 @@
  * files with a header row; rows stream through papaparse, one item per row.
  */
 import { FerryError, configError, errorMessage } from '../../errors';
-import type { BadRecord, SourceRecord } from '../../item';
-import type { CheckResult, ReadContext, Source, SourceSettings } from '../types';
+import type { SourceRecord } from '../../item';
+import type { ReadContext, Source, SourceSettings } from '../types';
 import { type CsvRow, csvRows } from './csv-rows';
-import { decodeText, encodingProblem } from './decode';
+import { decodeText } from './decode';
 import { type FieldMap, REF_FIELDS, validateFieldMap } from './field-map';
-import { type MappedInput, baseDirProblem, openMappedInput } from './input-files';
+import { type MappedInput, openMappedInput } from './input-files';
 import { mapRecord } from './map-record';
+import {
+  CUSTOM_PLATFORM, type MappedOptions, assertFits, badRecord as bad, checkMapped, mappedOptions, mappedSourceFolder, readEachFile, unreadableRest,
+} from './mapped-source';
 
 export { validateFieldMap } from './field-map';
 export type { FieldMap, FieldMapCheck, FieldMapTarget } from './field-map';
@@ -19,28 +22,17 @@ export type { FieldMap, FieldMapCheck, FieldMapTarget } from './field-map';
 const DELIMITERS: Record<string, string> = { auto: '', comma: ',', semicolon: ';', tab: '\t', pipe: '|' };
 const EXTENSIONS = ['.csv', '.tsv', '.txt'];
 
-interface Options {
-  path: string;
-  fieldMap: FieldMap;
+interface Options extends MappedOptions {
   delimiter: string;
-  encoding: string;
 }
 
 /** Settings that do not depend on the file; throws a config error listing every problem. */
 function options(settings: SourceSettings): Options {
-  const problems: string[] = [];
-  const check = validateFieldMap(settings.fieldMap ?? {}, { kind: 'csv' });
-  if (settings.fieldMap === undefined || settings.fieldMap === '') problems.push('fieldMap: the field mapping is required');
-  else problems.push(...check.problems.map((p) => `fieldMap: ${p}`));
   const delimiter = String(settings.delimiter ?? 'auto');
-  if (!(delimiter in DELIMITERS)) problems.push(`delimiter "${delimiter}" must be one of ${Object.keys(DELIMITERS).join(', ')}`);
-  const encoding = String(settings.encoding ?? 'auto').trim() || 'auto';
-  const bad = encodingProblem(encoding);
-  if (bad) problems.push(bad);
-  const baseDir = check.fieldMap?.attachments?.baseDir;
-  if (baseDir) { const b = baseDirProblem(baseDir); if (b) problems.push(`fieldMap: ${b}`); }
-  if (problems.length || !check.fieldMap) throw configError(`custom delimited text: ${problems.join('; ')}`);
-  return { path: settings.path, fieldMap: check.fieldMap, delimiter: DELIMITERS[delimiter]!, encoding };
+  const own = delimiter in DELIMITERS ? [] : [`delimiter "${delimiter}" must be one of ${Object.keys(DELIMITERS).join(', ')}`];
+  const { problems, fieldMap, encoding } = mappedOptions(settings, 'csv', own);
+  if (problems.length || !fieldMap) throw configError(`custom delimited text: ${problems.join('; ')}`);
+  return { path: settings.path, fieldMap, delimiter: DELIMITERS[delimiter]!, encoding };
 }
 
 const isBlank = (r: CsvRow) => r.fields.length === 1 && r.fields[0]!.trim() === '';
@@ -85,8 +77,6 @@ async function openCsv(input: MappedInput, entry: string, o: Options, ctx: { onB
   }
 }
 
-const bad = (file: string, position: string | undefined, reason: string): BadRecord => ({ bad: true, origin: { file, ...(position ? { position } : {}) }, reason });
-
 function rowProblem(row: CsvRow, header: string[], overflowed: boolean): string | undefined {
   if (row.error) {
     return row.error === 'a quoted field is not closed'
@@ -129,9 +119,7 @@ async function* readFile(input: MappedInput, entry: string, o: Options, ctx: Rea
       yield r;
     }
   } catch (err) {
-    if (!(err instanceof FerryError) || err.errorClass !== 'data') throw err;
-    // Unreadable from some point on (not the encoding it claims, a damaged ZIP entry): say how far it was read.
-    yield bad(file, undefined, `${errorMessage(err)}; ${last ? `every row up to ${last} was read` : 'no row could be read'}, the rest of the file could not be`);
+    yield unreadableRest(err, file, last, 'row');
   } finally {
     await f?.rows.return(undefined);
   }
@@ -156,80 +144,58 @@ async function* readAll(o: Options, ctx: ReadContext): AsyncGenerator<SourceReco
       const p = headerProblems(f.header, o.fieldMap, f.delimiter());
       if (p.length) problems.push(`${f.file}: ${p.join('; ')}`);
     }
-    if (problems.length) throw configError(`the field mapping does not fit the file: ${problems.join(' | ')}`);
-
-    const total = input.files.reduce((t, e) => t + (input.tree.get(e)?.size ?? 0), 0) || 1;
-    let done = 0;
-    const onBytes = (n: number) => { done += n; ctx.progress?.(Math.min(1, done / total)); };
-    for (const entry of input.files) {
-      if (ctx.signal?.aborted) return;
-      yield* readFile(input, entry, o, ctx, onBytes);
-    }
+    assertFits(problems);
+    yield* readEachFile(input, ctx, (entry, onBytes) => readFile(input, entry, o, ctx, onBytes));
   } finally {
     await input.close();
   }
 }
 
 const CHECK_ROWS = 200;
-const CHECK_FILES = 20;
 
-async function checkCsv(settings: SourceSettings): Promise<CheckResult> {
-  let o: Options;
-  let input: MappedInput;
-  try {
-    o = options(settings);
-    input = await openMappedInput(settings.path, EXTENSIONS, 'delimited-text');
-  } catch (err) {
-    return { ok: false, message: errorMessage(err) };
-  }
-  try {
-    const lines: string[] = [];
-    let ok = true;
-    for (const entry of input.files.slice(0, CHECK_FILES)) {
-      const f = await openCsv(input, entry, o, {});
-      try {
-        if (!f.header) { lines.push(`${f.file}: empty, no header row`); continue; }
-        const problems = headerProblems(f.header, o.fieldMap, f.delimiter());
-        const d = f.delimiter();
-        const what = `${f.file}: ${f.header.length} columns${d ? ` (delimiter ${d === '\t' ? 'tab' : `"${d}"`})` : ''}`;
-        if (problems.length) { ok = false; lines.push(`${what}; ${problems.join('; ')}`); continue; }
-        let items = 0;
-        let rows = 0;
-        const bads: string[] = [];
-        for await (const r of mappedRows(input, entry, f, o)) {
-          rows++;
-          if ('bad' in r) bads.push(`${r.origin.position}: ${r.reason}`);
-          else items++;
-          if (rows >= CHECK_ROWS) break;
-        }
-        if (rows && !items) ok = false;
-        lines.push(`${what}; ${rows >= CHECK_ROWS ? `first ${CHECK_ROWS} rows` : `${rows} row${rows === 1 ? '' : 's'}`}: ${items} message${items === 1 ? '' : 's'}${bads.length ? `, ${bads.length} bad (${bads.slice(0, 3).join('; ')}${bads.length > 3 ? '; …' : ''})` : ''}`);
-      } catch (err) {
-        ok = false;
-        lines.push(`${f.file}: ${errorMessage(err)}`);
-      } finally {
-        await f.rows.return(undefined);
+/** Per file: its columns and delimiter, the header's problems, and what its first rows give. */
+async function checkFiles(input: MappedInput, o: Options, files: string[]): Promise<{ ok: boolean; lines: string[] }> {
+  const lines: string[] = [];
+  let ok = true;
+  for (const entry of files) {
+    const f = await openCsv(input, entry, o, {});
+    try {
+      if (!f.header) { lines.push(`${f.file}: empty, no header row`); continue; }
+      const problems = headerProblems(f.header, o.fieldMap, f.delimiter());
+      const d = f.delimiter();
+      const what = `${f.file}: ${f.header.length} columns${d ? ` (delimiter ${d === '\t' ? 'tab' : `"${d}"`})` : ''}`;
+      if (problems.length) { ok = false; lines.push(`${what}; ${problems.join('; ')}`); continue; }
+      let items = 0;
+      let rows = 0;
+      const bads: string[] = [];
+      for await (const r of mappedRows(input, entry, f, o)) {
+        rows++;
+        if ('bad' in r) bads.push(`${r.origin.position}: ${r.reason}`);
+        else items++;
+        if (rows >= CHECK_ROWS) break;
       }
+      if (rows && !items) ok = false;
+      lines.push(`${what}; ${rows >= CHECK_ROWS ? `first ${CHECK_ROWS} rows` : `${rows} row${rows === 1 ? '' : 's'}`}: ${items} message${items === 1 ? '' : 's'}${bads.length ? `, ${bads.length} bad (${bads.slice(0, 3).join('; ')}${bads.length > 3 ? '; …' : ''})` : ''}`);
+    } catch (err) {
+      ok = false;
+      lines.push(`${f.file}: ${errorMessage(err)}`);
+    } finally {
+      await f.rows.return(undefined);
     }
-    if (input.files.length > CHECK_FILES) lines.push(`and ${input.files.length - CHECK_FILES} more file(s), not checked`);
-    return { ok, message: lines.join('\n') };
-  } catch (err) {
-    return { ok: false, message: errorMessage(err) };
-  } finally {
-    await input.close();
   }
+  return { ok, lines };
 }
 
 export const customCsvSource: Source = {
   spec: {
     kind: 'custom-csv',
     title: 'Custom delimited text (CSV)',
-    platform: 'Custom',
+    platform: CUSTOM_PLATFORM,
     description: 'Any CSV, TSV or semicolon-separated file with a header row, for platforms Ferry has no connector for: map its columns to FROM, TO, DATE, SUBJECT, BODY and attachments, and name the source and event of the message class. One file, a folder of files, or a ZIP.',
     settings: [
       {
         key: 'fieldMap', label: 'Field mapping', type: 'json', required: true,
-        help: 'JSON: {"source":"Acme","event":"Message","from":{"column":"Sender","kind":"email"},"to":{"column":"Recipients","separator":";","kind":"email"},"date":{"column":"Sent","format":"dd/MM/yyyy HH:mm","timeZone":"Europe/London"},"subject":{"column":"Subject"},"body":{"column":"Text"},"attachments":{"column":"Files"}}. Kinds: email, phone, handle, user-id. Date formats: iso, epoch-seconds, epoch-ms or a luxon format.',
+        help: 'JSON: {"source":"Acme","event":"Message","sourceName":"Acme Chat","from":{"column":"Sender","kind":"email"},"to":{"column":"Recipients","separator":";","kind":"email"},"date":{"column":"Sent","format":"dd/MM/yyyy HH:mm","timeZone":"Europe/London"},"subject":{"column":"Subject"},"body":{"column":"Text"},"attachments":{"column":"Files"}}. sourceName (optional) is the default folder (else "Custom Archive"). Kinds: email, phone, handle, user-id. Date formats: iso, epoch-seconds, epoch-ms or a luxon format.',
       },
       {
         key: 'delimiter', label: 'Delimiter', type: 'select', default: 'auto',
@@ -244,7 +210,8 @@ export const customCsvSource: Source = {
       },
     ],
   },
-  check: checkCsv,
+  check: (settings) => checkMapped(settings, options, EXTENSIONS, 'delimited-text', checkFiles),
+  defaultFolder: (settings) => mappedSourceFolder(settings, 'csv'),
   async *read(settings, ctx) {
     yield* readAll(options(settings), ctx);
   },

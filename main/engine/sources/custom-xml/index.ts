@@ -7,12 +7,15 @@
  */
 import iconv from 'iconv-lite';
 import { FerryError, configError, errorMessage } from '../../errors';
-import type { BadRecord, SourceRecord } from '../../item';
-import type { CheckResult, ReadContext, Source, SourceSettings } from '../types';
-import { decodeText, encodingProblem } from '../custom-csv/decode';
-import { type FieldMap, type FieldMapCheck, validateFieldMap } from '../custom-csv/field-map';
-import { type MappedInput, baseDirProblem, openMappedInput } from '../custom-csv/input-files';
+import type { SourceRecord } from '../../item';
+import type { ReadContext, Source, SourceSettings } from '../types';
+import { decodeText } from '../custom-csv/decode';
+import { type FieldMapCheck, validateFieldMap } from '../custom-csv/field-map';
+import { type MappedInput, openMappedInput } from '../custom-csv/input-files';
 import { mapRecord } from '../custom-csv/map-record';
+import {
+  CUSTOM_PLATFORM, type MappedOptions, assertFits, badRecord as bad, checkMapped, mappedOptions, mappedSourceFolder, readEachFile, unreadableRest,
+} from '../custom-csv/mapped-source';
 import { type ParsedRecord, parseRecord } from './record-values';
 import { type ReaderStats, type RecordPath, type RecordText, parseRecordPath, xmlRecords } from './record-reader';
 
@@ -22,29 +25,17 @@ const EXTENSIONS = ['.xml'];
 /** Records read from the start of each file to check the mapping's paths against. */
 const SAMPLE = 20;
 
-interface Options {
-  path: string;
-  fieldMap: FieldMap;
+interface Options extends MappedOptions {
   recordPath: RecordPath;
   recordPathText: string;
-  encoding: string;
 }
 
 function options(settings: SourceSettings): Options {
-  const problems: string[] = [];
-  const check = validateFieldMap(settings.fieldMap ?? {}, { kind: 'xml' });
-  if (settings.fieldMap === undefined || settings.fieldMap === '') problems.push('fieldMap: the field mapping is required');
-  else problems.push(...check.problems.map((p) => `fieldMap: ${p}`));
   const recordPathText = String(settings.recordPath ?? '').trim();
   const rp = recordPathText ? parseRecordPath(recordPathText) : { problem: 'recordPath is required: the path of the element that holds one message, e.g. Export/Messages/Message' };
-  if ('problem' in rp) problems.push(rp.problem);
-  const encoding = String(settings.encoding ?? 'auto').trim() || 'auto';
-  const bad = encodingProblem(encoding);
-  if (bad) problems.push(bad);
-  const baseDir = check.fieldMap?.attachments?.baseDir;
-  if (baseDir) { const b = baseDirProblem(baseDir); if (b) problems.push(`fieldMap: ${b}`); }
-  if (problems.length || !check.fieldMap || 'problem' in rp) throw configError(`custom XML: ${problems.join('; ')}`);
-  return { path: settings.path, fieldMap: check.fieldMap, recordPath: rp, recordPathText, encoding };
+  const { problems, fieldMap, encoding } = mappedOptions(settings, 'xml', 'problem' in rp ? [rp.problem] : []);
+  if (problems.length || !fieldMap || 'problem' in rp) throw configError(`custom XML: ${problems.join('; ')}`);
+  return { path: settings.path, fieldMap, recordPath: rp, recordPathText, encoding };
 }
 
 /** The encoding an XML declaration names, when iconv-lite knows it. */
@@ -71,7 +62,6 @@ async function openXml(input: MappedInput, entry: string, o: Options, onBytes?: 
 }
 
 const position = (r: RecordText) => `record ${r.index} (line ${r.line})`;
-const bad = (file: string, pos: string | undefined, reason: string): BadRecord => ({ bad: true, origin: { file, ...(pos ? { position: pos } : {}) }, reason });
 
 interface Sample {
   file: string;
@@ -134,8 +124,7 @@ async function* readFile(input: MappedInput, entry: string, o: Options, ctx: Rea
     if (!count) ctx.notice?.(`${file}: no element at recordPath ${o.recordPathText}`);
     else if (f.stats.unclosed.length) ctx.notice?.(`${file}: the document ends with <${f.stats.unclosed.join('>, <')}> still open (truncated?); every record before the end was read`);
   } catch (err) {
-    if (!(err instanceof FerryError) || err.errorClass !== 'data') throw err;
-    yield bad(file, undefined, `${errorMessage(err)}; ${last ? `every record up to ${last} was read` : 'no record could be read'}, the rest of the file could not be`);
+    yield unreadableRest(err, file, last, 'record');
   } finally {
     await f?.records.return(undefined);
   }
@@ -157,58 +146,35 @@ async function* readAll(o: Options, ctx: ReadContext): AsyncGenerator<SourceReco
       if (s.records && check.problems.length) problems.push(`${s.file}: ${check.problems.join('; ')}`);
     }
     if (!found) throw configError(`custom XML: ${first!.file}: ${sampleProblems(first!, o).problems.join('; ')}`);
-    if (problems.length) throw configError(`the field mapping does not fit the file: ${problems.join(' | ')}`);
-
-    const total = input.files.reduce((t, e) => t + (input.tree.get(e)?.size ?? 0), 0) || 1;
-    let done = 0;
-    const onBytes = (n: number) => { done += n; ctx.progress?.(Math.min(1, done / total)); };
-    for (const entry of input.files) {
-      if (ctx.signal?.aborted) return;
-      yield* readFile(input, entry, o, ctx, onBytes);
-    }
+    assertFits(problems);
+    yield* readEachFile(input, ctx, (entry, onBytes) => readFile(input, entry, o, ctx, onBytes));
   } finally {
     await input.close();
   }
 }
 
-const CHECK_FILES = 20;
-
-async function checkXml(settings: SourceSettings): Promise<CheckResult> {
-  let o: Options;
-  let input: MappedInput;
-  try {
-    o = options(settings);
-    input = await openMappedInput(settings.path, EXTENSIONS, 'XML');
-  } catch (err) {
-    return { ok: false, message: errorMessage(err) };
+/** Per file: the records found at recordPath, and what the mapping's paths give in the first of them. */
+async function checkFiles(input: MappedInput, o: Options, files: string[]): Promise<{ ok: boolean; lines: string[] }> {
+  const lines: string[] = [];
+  let ok = true;
+  let found = 0;
+  for (const entry of files) {
+    const s = await sampleFile(input, entry, o);
+    found += s.records;
+    const check = sampleProblems(s, o);
+    if (check.problems.length) ok = false;
+    const malformed = s.records - s.parsed.length;
+    const head = s.records ? `${s.file}: ${s.records >= SAMPLE ? `first ${SAMPLE}` : s.records} record${s.records === 1 ? '' : 's'} at ${o.recordPathText}${malformed ? ` (${malformed} malformed)` : ''}` : s.file;
+    lines.push([head, ...check.problems, ...check.warnings.map((w) => `warning: ${w}`)].join('; '));
   }
-  try {
-    const lines: string[] = [];
-    let ok = true;
-    let found = 0;
-    for (const entry of input.files.slice(0, CHECK_FILES)) {
-      const s = await sampleFile(input, entry, o);
-      found += s.records;
-      const check = sampleProblems(s, o);
-      if (check.problems.length) ok = false;
-      const malformed = s.records - s.parsed.length;
-      const head = s.records ? `${s.file}: ${s.records >= SAMPLE ? `first ${SAMPLE}` : s.records} record${s.records === 1 ? '' : 's'} at ${o.recordPathText}${malformed ? ` (${malformed} malformed)` : ''}` : s.file;
-      lines.push([head, ...check.problems, ...check.warnings.map((w) => `warning: ${w}`)].join('; '));
-    }
-    if (input.files.length > CHECK_FILES) lines.push(`and ${input.files.length - CHECK_FILES} more file(s), not checked`);
-    return { ok: ok && found > 0, message: lines.join('\n') };
-  } catch (err) {
-    return { ok: false, message: errorMessage(err) };
-  } finally {
-    await input.close();
-  }
+  return { ok: ok && found > 0, lines };
 }
 
 export const customXmlSource: Source = {
   spec: {
     kind: 'custom-xml',
     title: 'Custom XML',
-    platform: 'Custom',
+    platform: CUSTOM_PLATFORM,
     description: 'Any XML export with one element per message, for platforms Ferry has no connector for: name the record element and map element paths and @attributes to FROM, TO, DATE, SUBJECT, BODY and attachments. One file, a folder of files, or a ZIP.',
     settings: [
       {
@@ -217,7 +183,7 @@ export const customXmlSource: Source = {
       },
       {
         key: 'fieldMap', label: 'Field mapping', type: 'json', required: true,
-        help: 'JSON, with paths relative to the record: {"source":"Acme","event":"Message","from":{"path":"Sender/Email","kind":"email","namePath":"Sender/Name"},"to":{"path":"Recipients/To","kind":"email"},"date":{"path":"@sent","format":"iso","timeZone":"UTC"},"subject":{"path":"Subject"},"body":{"path":"Body"},"attachments":{"path":"Attachment/@file"}}.',
+        help: 'JSON, with paths relative to the record: {"source":"Acme","event":"Message","sourceName":"Acme Chat","from":{"path":"Sender/Email","kind":"email","namePath":"Sender/Name"},"to":{"path":"Recipients/To","kind":"email"},"date":{"path":"@sent","format":"iso","timeZone":"UTC"},"subject":{"path":"Subject"},"body":{"path":"Body"},"attachments":{"path":"Attachment/@file"}}.',
       },
       {
         key: 'encoding', label: 'Character encoding', type: 'string', default: 'auto',
@@ -225,7 +191,8 @@ export const customXmlSource: Source = {
       },
     ],
   },
-  check: checkXml,
+  check: (settings) => checkMapped(settings, options, EXTENSIONS, 'XML', checkFiles),
+  defaultFolder: (settings) => mappedSourceFolder(settings, 'xml'),
   async *read(settings, ctx) {
     yield* readAll(options(settings), ctx);
   },
