@@ -19,6 +19,7 @@ import { isBadRecord, type Item } from '../../main/engine/item';
 import { syntheticSource } from '../helpers/synthetic-source';
 import { toMailboxes } from '../helpers/routers';
 import { tempDir } from '../helpers/engine';
+import { seeded } from '../helpers/seeded-random';
 import { SERVICE_ACCOUNT, startEwsHarness, type EwsHarness } from '../servers/ews/harness';
 
 const MAILBOXES = ['ann@contoso.com', 'bob@contoso.com', 'carol@contoso.com'];
@@ -289,18 +290,6 @@ describe('EWS destination: throttling and retries', () => {
     }
   });
 });
-
-/** A small deterministic random source, so a failing run can be replayed. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('EWS destination: runs', () => {
   it('runs into 3 mailboxes with faults injected: every item exactly once, ids and correlation ids in the ledger; a rerun reports all duplicate', async () => {

@@ -19,6 +19,7 @@ import { repoRoot } from '../helpers/fixtures';
 import { tempDir } from '../helpers/engine';
 import { startGraphHarness, type GraphHarness } from '../servers/graph/harness';
 import { chatSource, expectedMailboxes, mailboxRouter } from '../servers/graph/chat-source';
+import { seeded } from '../helpers/seeded-random';
 
 const MAILBOXES = ['ann@contoso.com', 'bob@contoso.com', 'carol@contoso.com'];
 const FOLDER = 'Chat Archive';
@@ -28,18 +29,6 @@ let h: GraphHarness;
 
 beforeAll(async () => { h = await startGraphHarness({ mailboxes: MAILBOXES }); });
 afterAll(async () => { await h?.stop(); });
-
-/** A small deterministic random source, so a failing run can be replayed. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Per mailbox: how many copies of each Message-ID the server holds in the folder. */
 function held(folder = FOLDER): Map<string, Map<string, number>> {

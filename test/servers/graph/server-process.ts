@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import type { GraphServerStats } from './server';
 import type { Fault } from './faults';
 import type { LimitOptions } from './limits';
+import { seeded } from '../../helpers/seeded-random';
 
 export interface ServerProcessOptions {
   mailboxes: string[];
@@ -32,16 +33,6 @@ export interface GraphServerProcess {
   randomFaults(rate: number, kinds: Fault[], seed: number): Promise<void>;
   clearFaults(): Promise<void>;
   stop(): Promise<void>;
-}
-
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export async function startGraphServerProcess(o: ServerProcessOptions): Promise<GraphServerProcess> {
