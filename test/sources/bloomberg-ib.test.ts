@@ -1,18 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import yazl from 'yazl';
-import { simpleParser, type AddressObject } from 'mailparser';
 import { bloombergIbSource as source } from '../../main/engine/sources/bloomberg-ib';
 import { getSource } from '../../main/engine/sources/registry';
 import type { Item } from '../../main/engine/item';
-import { validateItem } from '../../main/engine/validate';
-import { convertItem } from '../../main/engine/convert/convert';
-import { messageIdFor } from '../../main/engine/convert/message-id';
 import { FerryError } from '../../main/engine/errors';
 import { fixture } from '../helpers/fixtures';
-import { attachmentContents, collect } from '../helpers/source';
+import { attachmentContents, byId, collect, expectProgressAndCancellation } from '../helpers/source';
+import { addressesOf, expectRoundTrip } from '../helpers/mail';
+import { scratchDir, writeFile } from '../helpers/files';
+import { writeZip } from '../helpers/zip';
 
 const DIR = fixture('bloomberg-ib');
 const XML = path.join(DIR, 'f900001.ib.230501.xml');
@@ -22,39 +19,15 @@ const BOB = { id: 'bstone12', kind: 'user-id', platform: 'bloomberg', name: 'Bob
 const CHLOE = { id: 'chloe.dubois@fabrikam.com', kind: 'email', platform: 'bloomberg', name: 'Chloé Dubois', email: 'chloe.dubois@fabrikam.com' };
 const DESK = { id: 'PCHAT-0x20000002', kind: 'user-id', platform: 'bloomberg', name: 'Contoso Rates Desk' };
 
-let tmp: string;
-beforeAll(() => { tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ferry-bbg-ib-')); });
-afterAll(() => { fs.rmSync(tmp, { recursive: true, force: true }); });
+const tmp = scratchDir('ferry-bbg-ib-');
 
-const addr = (a: AddressObject | AddressObject[] | undefined) => (Array.isArray(a) ? a : a ? [a] : []).flatMap((x) => x.value);
-const byId = (items: Item[], id: string) => {
-  const it = items.find((x) => x.id === id);
-  if (!it) throw new Error(`no item ${id}; have ${items.map((i) => i.id).join(', ')}`);
-  return it;
-};
-
-async function zip(entries: Record<string, string | Buffer>, name: string): Promise<string> {
-  const z = new yazl.ZipFile();
-  for (const [p, data] of Object.entries(entries)) z.addBuffer(Buffer.isBuffer(data) ? data : Buffer.from(data), p);
-  z.end();
-  const out = path.join(tmp, name);
-  await new Promise<void>((resolve, reject) => { z.outputStream.pipe(fs.createWriteStream(out)).on('close', resolve).on('error', reject); });
-  return out;
-}
-
-const write = (name: string, text: string) => { const p = path.join(tmp, name); fs.mkdirSync(path.dirname(p), { recursive: true }); fs.writeFileSync(p, text); return p; };
+const write = (name: string, text: string) => writeFile(path.join(tmp, name), text);
 
 async function convertsCleanly(items: Item[]): Promise<void> {
   for (const item of items) {
-    expect(validateItem(item)).toBeNull();
-    const m = await convertItem(item);
-    const p = await simpleParser(m.mime);
-    expect(p.messageId).toBe(messageIdFor('Bloomberg', item.id));
-    expect(addr(p.from).map((a) => a.address)).toEqual([m.from.address]);
-    expect(addr(p.to).map((a) => a.address)).toEqual(m.to.map((t) => t.address));
-    expect(p.subject).toBe(item.subject);
-    expect(p.date?.toISOString()).toBe(item.date!.toISOString());
-    expect(p.headers.get('x-ferry-message-class')).toBe(`IPM.NOTE.Bloomberg.${item.event}`);
+    const { parsed: p, message: m } = await expectRoundTrip(item, { source: 'Bloomberg', messageClass: true });
+    expect(addressesOf(p.from).map((a) => a.address)).toEqual([m.from.address]);
+    expect(addressesOf(p.to).map((a) => a.address)).toEqual(m.to.map((t) => t.address));
     expect(p.attachments.map((a) => a.filename)).toEqual(item.attachments.map((a) => a.filename));
   }
 }
@@ -182,23 +155,13 @@ describe('bloomberg-ib: one item per event (mode "message")', () => {
 
 describe('progress and cancellation', () => {
   it('reports progress up to 1, in order, and stops when the run is cancelled', async () => {
-    const seen: number[] = [];
-    let all = 0;
-    for await (const _ of source.read({ path: XML }, { progress: (f) => seen.push(f) })) all++;
-    expect(seen.length).toBeGreaterThan(0);
-    expect(seen[seen.length - 1]).toBe(1);
-    expect(seen.every((f, i) => f >= 0 && f <= 1 && (i === 0 || f >= seen[i - 1]!))).toBe(true);
-    const ac = new AbortController();
-    let read = 0;
-    for await (const _ of source.read({ path: XML }, { signal: ac.signal })) { read++; ac.abort(); }
-    expect(all).toBeGreaterThan(1);
-    expect(read).toBe(1);
+    await expectProgressAndCancellation(source, { path: XML });
   });
 });
 
 describe('bloomberg-ib: inputs and damage', () => {
   it('a ZIP of the dump folder is read in place, attachments included', async () => {
-    const z = await zip({ 'dumps/f900001.ib.230501.xml': fs.readFileSync(XML), 'dumps/attachments/5F1A2B3C4D5E6F70': fs.readFileSync(ATTACHMENT) }, 'ib.zip');
+    const z = await writeZip(path.join(tmp, 'ib.zip'), { 'dumps/f900001.ib.230501.xml': fs.readFileSync(XML), 'dumps/attachments/5F1A2B3C4D5E6F70': fs.readFileSync(ATTACHMENT) });
     const { items, bad } = await collect(source, { path: z });
     expect(items.map((i) => i.id)).toEqual(['CHAT-0x10000001/2023-05-01', 'PCHAT-0x20000002/2023-05-01', 'CHAT-0x10000001/2023-05-02']);
     expect(bad).toHaveLength(1);

@@ -1,20 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import yazl from 'yazl';
-import { simpleParser, type AddressObject } from 'mailparser';
 import { linkedinMessagesSource as source } from '../../main/engine/sources/linkedin-messages';
 import { parseLinkedInDate } from '../../main/engine/sources/linkedin-messages/dates';
 import { profileSlug, recipients } from '../../main/engine/sources/linkedin-messages/people';
 import { getSource } from '../../main/engine/sources/registry';
-import type { Item } from '../../main/engine/item';
-import { validateItem } from '../../main/engine/validate';
-import { convertItem } from '../../main/engine/convert/convert';
-import { messageIdFor } from '../../main/engine/convert/message-id';
 import { FerryError } from '../../main/engine/errors';
 import { fixture } from '../helpers/fixtures';
-import { collect } from '../helpers/source';
+import { collect, expectProgressAndCancellation } from '../helpers/source';
+import { addressesOf, expectRoundTrip } from '../helpers/mail';
+import { scratchDir, writeFile } from '../helpers/files';
+import { writeZip } from '../helpers/zip';
 
 const CSV = fixture('linkedin-messages', 'messages.csv');
 const ANN = { id: 'ann-lee-contoso', kind: 'user-id', platform: 'linkedin', name: 'Ann Lee' };
@@ -22,27 +18,9 @@ const BOB = { id: 'bobstone', kind: 'user-id', platform: 'linkedin', name: 'Bob 
 const CHLOE = { id: 'chloé-dubois-fabrikam', kind: 'user-id', platform: 'linkedin', name: 'Chloé Dubois' };
 const DANA = { id: 'dana-whitfield-cfa', kind: 'user-id', platform: 'linkedin', name: 'Dana Whitfield, CFA' };
 
-let tmp: string;
-beforeAll(() => { tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ferry-linkedin-')); });
-afterAll(() => { fs.rmSync(tmp, { recursive: true, force: true }); });
+const tmp = scratchDir('ferry-linkedin-');
 
-const addr = (a: AddressObject | AddressObject[] | undefined) => (Array.isArray(a) ? a : a ? [a] : []).flatMap((x) => x.value);
-
-async function zip(entries: Record<string, string | Buffer>, name: string): Promise<string> {
-  const z = new yazl.ZipFile();
-  for (const [p, data] of Object.entries(entries)) z.addBuffer(Buffer.isBuffer(data) ? data : Buffer.from(data), p);
-  z.end();
-  const out = path.join(tmp, name);
-  await new Promise<void>((resolve, reject) => { z.outputStream.pipe(fs.createWriteStream(out)).on('close', resolve).on('error', reject); });
-  return out;
-}
-
-function write(name: string, text: string): string {
-  const p = path.join(tmp, name);
-  fs.mkdirSync(path.dirname(p), { recursive: true });
-  fs.writeFileSync(p, text);
-  return p;
-}
+const write = (name: string, text: string) => writeFile(path.join(tmp, name), text);
 
 const HEADER = 'CONVERSATION ID,CONVERSATION TITLE,FROM,SENDER PROFILE URL,TO,RECIPIENT PROFILE URLS,DATE,SUBJECT,CONTENT,FOLDER\n';
 
@@ -141,7 +119,7 @@ describe('linkedin-messages: messages.csv made for the tests (BOM, CRLF, multi-l
   });
 
   it('reads the export ZIP in place (messages.csv among the other CSVs)', async () => {
-    const z = await zip({ 'Connections.csv': 'First Name,Last Name\n', 'messages.csv': fs.readFileSync(CSV), 'Profile.csv': 'x\n' }, 'Basic_LinkedInDataExport.zip');
+    const z = await writeZip(path.join(tmp, 'Basic_LinkedInDataExport.zip'), { 'Connections.csv': 'First Name,Last Name\n', 'messages.csv': fs.readFileSync(CSV), 'Profile.csv': 'x\n' });
     expect(await source.check({ path: z })).toEqual({ ok: true, message: '8 messages (2 InMail) in 5 conversations' });
     const { items, bad } = await collect(source, { path: z });
     const direct = await collect(source, { path: CSV });
@@ -186,34 +164,18 @@ describe('linkedin-messages: messages.csv made for the tests (BOM, CRLF, multi-l
   it('every item validates and converts to a message that mailparser reads back', async () => {
     const { items } = await collect(source, { path: CSV });
     for (const item of items) {
-      expect(validateItem(item)).toBeNull();
-      const m = await convertItem(item);
-      const p = await simpleParser(m.mime);
-      expect(p.messageId).toBe(messageIdFor('LinkedIn', item.id));
-      expect(addr(p.from).map((a) => [a.name, a.address])).toEqual([[item.from!.name, m.from.address]]);
+      const { parsed: p, message: m } = await expectRoundTrip(item, { source: 'LinkedIn', messageClass: true });
+      expect(addressesOf(p.from).map((a) => [a.name, a.address])).toEqual([[item.from!.name, m.from.address]]);
       expect(m.from.address).toMatch(/@linkedin\.invalid$/);
-      expect(addr(p.to).map((a) => a.address)).toEqual(m.to.map((t) => t.address));
-      expect(addr(p.to).map((a) => a.name)).toEqual(item.to.map((t) => t.name));
-      expect(p.subject).toBe(item.subject);
-      expect(p.date?.toISOString()).toBe(item.date!.toISOString());
-      expect(p.headers.get('x-ferry-message-class')).toBe(`IPM.NOTE.LinkedIn.${item.event}`);
+      expect(addressesOf(p.to).map((a) => a.address)).toEqual(m.to.map((t) => t.address));
+      expect(addressesOf(p.to).map((a) => a.name)).toEqual(item.to.map((t) => t.name));
     }
   });
 });
 
 describe('progress and cancellation', () => {
   it('reports progress up to 1, in order, and stops when the run is cancelled', async () => {
-    const seen: number[] = [];
-    let all = 0;
-    for await (const _ of source.read({ path: CSV }, { progress: (f) => seen.push(f) })) all++;
-    expect(seen.length).toBeGreaterThan(0);
-    expect(seen[seen.length - 1]).toBe(1);
-    expect(seen.every((f, i) => f >= 0 && f <= 1 && (i === 0 || f >= seen[i - 1]!))).toBe(true);
-    const ac = new AbortController();
-    let read = 0;
-    for await (const _ of source.read({ path: CSV }, { signal: ac.signal })) { read++; ac.abort(); }
-    expect(all).toBeGreaterThan(1);
-    expect(read).toBe(1);
+    await expectProgressAndCancellation(source, { path: CSV });
   });
 });
 
