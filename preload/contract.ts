@@ -227,6 +227,25 @@ export const UnmappedItemSchema = z.object({
 });
 export type UnmappedItemView = z.infer<typeof UnmappedItemSchema>;
 
+export const ReimportResultSchema = z.object({
+  /** One run per destination (an unfinished earlier re-import is resumed first). */
+  runs: z.array(RunReportSchema),
+  /** The runs' counts added up. */
+  counts: CountsSchema,
+  selected: z.number(), stillUnmapped: z.number(), refused: z.number(),
+});
+export type ReimportResultView = z.infer<typeof ReimportResultSchema>;
+
+/** The re-import of unmapped items in progress (one at a time): whose mapping, and its current run's progress. */
+export const ActiveReimportSchema = z.object({
+  connectorId: z.number().nullable(), startedAt: z.string(),
+  /** The current run's progress (each destination's run starts again from 0). */
+  progress: RunProgressSchema.nullable(),
+  /** Runs already finished in this re-import. */
+  runsDone: z.number(),
+});
+export type ActiveReimportView = z.infer<typeof ActiveReimportSchema>;
+
 // ---- channels --------------------------------------------------------------------------------
 
 const empty = z.strictObject({});
@@ -321,11 +340,19 @@ export const channels = {
     request: z.strictObject({ connectorId: id, externalId: text(320).min(1), mailbox }),
     reply: MappingSetSchema,
   },
-  /** Imports again the queued items (of these identities) that map now, with the connector's mapping; one run per destination. */
+  /**
+   * Imports again the queued items (of these identities) that map now, with the connector's mapping;
+   * one run per destination. Replies when it is done; meanwhile `reimport-*` events carry its progress.
+   * One re-import at a time.
+   */
   'unmapped.reimport': {
     request: z.strictObject({ connectorId: id.optional(), keys: z.array(text(400)).max(10_000).optional() }),
-    reply: z.object({ runs: z.array(RunReportSchema), selected: z.number(), stillUnmapped: z.number(), refused: z.number() }),
+    reply: ReimportResultSchema,
   },
+  /** The re-import in progress, if any (a screen opened mid-way picks up its progress). */
+  'unmapped.reimportActive': { request: empty, reply: ActiveReimportSchema.nullable() },
+  /** Stops the re-import after its current batch; the next re-import resumes it. */
+  'unmapped.cancelReimport': { request: empty, reply: z.object({ cancelled: z.boolean() }) },
 } as const;
 
 export type Channel = keyof typeof channels;
@@ -347,6 +374,10 @@ export const EventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('run-progress'), connectorId: z.number(), progress: RunProgressSchema }),
   z.object({ type: z.literal('run-finished'), connectorId: z.number(), report: RunReportSchema }),
   z.object({ type: z.literal('run-error'), connectorId: z.number(), error: IpcErrorSchema }),
+  z.object({ type: z.literal('reimport-started'), reimport: ActiveReimportSchema }),
+  z.object({ type: z.literal('reimport-progress'), connectorId: z.number().nullable(), progress: RunProgressSchema, runsDone: z.number() }),
+  z.object({ type: z.literal('reimport-finished'), connectorId: z.number().nullable(), result: ReimportResultSchema }),
+  z.object({ type: z.literal('reimport-error'), connectorId: z.number().nullable(), error: IpcErrorSchema }),
   z.object({ type: z.literal('connectors-changed') }),
 ]);
 export type FerryEvent = z.infer<typeof EventSchema>;

@@ -24,6 +24,7 @@ import { PreviewCursors } from './preview-cursor';
 import { itemsPage, writeLogCsv } from './run-log';
 import { connectorNames, connectorView, runSummary } from './views';
 import type { MappingHandlers } from './mapping-handlers';
+import type { ReimportRunner } from './reimport-runner';
 
 export interface HandlerContext {
   engine: Engine;
@@ -34,6 +35,7 @@ export interface HandlerContext {
   emit: (e: FerryEvent) => void;
   now: () => Date;
   mapping: MappingHandlers;
+  reimports: ReimportRunner;
 }
 
 export function toDraft(c: ParsedRequestOf<'connectors.save'>['connector']): ConnectorDraft {
@@ -200,5 +202,7 @@ export function createHandlers(ctx: HandlerContext): Handlers {
     'unmapped.items': (r) => ctx.mapping.unmappedItems(r),
     'unmapped.addMapping': (r) => ctx.mapping.addMapping(r),
     'unmapped.reimport': (r) => ctx.mapping.reimport(r),
+    'unmapped.reimportActive': () => ctx.reimports.get(),
+    'unmapped.cancelReimport': () => ({ cancelled: ctx.reimports.cancel() }),
   };
 }

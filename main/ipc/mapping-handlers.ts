@@ -4,7 +4,7 @@
  * none), lookups, the unmapped queue with where its items would go now and their re-import, and the
  * app-wide routing settings.
  */
-import type { Channel, FerryEvent, MappingRowView, MappingSetView, ParsedRequestOf, ReplyOf } from '../../preload/contract';
+import type { Channel, CountsView, FerryEvent, MappingRowView, MappingSetView, ParsedRequestOf, ReplyOf } from '../../preload/contract';
 import type { Engine } from '../engine/engine';
 import { configError } from '../engine/errors';
 import type { MappingCheck } from '../engine/mapping/csv';
@@ -14,6 +14,7 @@ import { parseRegion, readExternalId } from '../engine/mapping/identity';
 import type { ConnectorStore } from '../engine/connectors/connector-store';
 import { routingRequestFor } from '../engine/connectors/connector-routing';
 import { readDefaultDestination, saveDefaultDestination } from '../engine/connectors/app-defaults';
+import type { ReimportRunner } from './reimport-runner';
 
 type Fn<C extends Channel> = (r: ParsedRequestOf<C>) => Promise<ReplyOf<C>> | ReplyOf<C>;
 
@@ -54,7 +55,10 @@ function lookupDate(d: string | undefined): Date | undefined {
   return new Date(t);
 }
 
-export function mappingHandlers(deps: { engine: Engine; connectors: ConnectorStore; emit: (e: FerryEvent) => void }): MappingHandlers {
+const COUNT_KEYS = ['available', 'imported', 'partial', 'duplicate', 'failed', 'unmapped'] as const;
+const zeroCounts = (): CountsView => ({ available: 0, imported: 0, partial: 0, duplicate: 0, failed: 0, unmapped: 0 });
+
+export function mappingHandlers(deps: { engine: Engine; connectors: ConnectorStore; emit: (e: FerryEvent) => void; reimports: ReimportRunner }): MappingHandlers {
   const { engine, connectors } = deps;
   const m = engine.mapping;
   const connectorOrNull = (id: number | undefined) => (id === undefined ? null : connectors.require(id));
@@ -143,18 +147,25 @@ export function mappingHandlers(deps: { engine: Engine; connectors: ConnectorSto
       deps.emit({ type: 'connectors-changed' });
       return setView(saved.set, true);
     },
-    async reimport({ connectorId, keys }) {
+    reimport({ connectorId, keys }) {
       const routing = routingRequestFor(engine, connectorOrNull(connectorId));
-      const total = { runs: [] as ReplyOf<'unmapped.reimport'>['runs'], selected: 0, stillUnmapped: 0, refused: 0 };
-      for (const identity of keys ?? [undefined]) {
-        const r = await m.reimport({ routing, ...(identity ? { identity } : {}) });
-        total.runs.push(...r.runs);
-        total.selected += r.selected;
-        total.stillUnmapped += r.stillUnmapped;
-        total.refused += r.refused;
-      }
-      deps.emit({ type: 'connectors-changed' });
-      return total;
+      return deps.reimports.run(connectorId ?? null, async ({ signal, onProgress }) => {
+        const total: ReplyOf<'unmapped.reimport'> = { runs: [], counts: zeroCounts(), selected: 0, stillUnmapped: 0, refused: 0 };
+        try {
+          for (const identity of keys ?? [undefined]) {
+            if (signal.aborted) break;
+            const r = await m.reimport({ routing, signal, onProgress, ...(identity ? { identity } : {}) });
+            total.runs.push(...r.runs);
+            total.selected += r.selected;
+            total.stillUnmapped += r.stillUnmapped;
+            total.refused += r.refused;
+          }
+        } finally {
+          deps.emit({ type: 'connectors-changed' });
+        }
+        for (const run of total.runs) for (const k of COUNT_KEYS) total.counts[k] += run.counts[k];
+        return total;
+      });
     },
   };
 }

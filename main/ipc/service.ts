@@ -12,6 +12,7 @@ import { createHandlers } from './handlers';
 import type { Host } from './host';
 import { RunManager } from './run-manager';
 import { mappingHandlers } from './mapping-handlers';
+import { ReimportRunner } from './reimport-runner';
 
 export interface ServiceOptions {
   dataDir: string;
@@ -27,6 +28,7 @@ export class FerryService {
   readonly engine: Engine;
   readonly connectors: ConnectorStore;
   readonly runs: RunManager;
+  readonly reimports: ReimportRunner;
   readonly handlers: Handlers;
 
   private constructor(o: ServiceOptions) {
@@ -34,9 +36,11 @@ export class FerryService {
     this.engine = Engine.open(o.dataDir, o.secrets);
     this.connectors = new ConnectorStore(this.engine.db);
     this.runs = new RunManager({ engine: this.engine, connectors: this.connectors, emit: o.emit, now });
+    this.reimports = new ReimportRunner({ emit: o.emit, now });
     this.handlers = createHandlers({
       engine: this.engine, connectors: this.connectors, secrets: o.secrets, host: o.host, runs: this.runs, emit: o.emit, now,
-      mapping: mappingHandlers({ engine: this.engine, connectors: this.connectors, emit: o.emit }),
+      mapping: mappingHandlers({ engine: this.engine, connectors: this.connectors, emit: o.emit, reimports: this.reimports }),
+      reimports: this.reimports,
     });
     if (o.scheduleEveryMs !== null) this.runs.startScheduler(o.scheduleEveryMs ?? 60_000);
   }
@@ -50,7 +54,7 @@ export class FerryService {
   }
 
   async close(): Promise<void> {
-    await this.runs.shutdown();
+    await Promise.all([this.runs.shutdown(), this.reimports.shutdown()]);
     this.engine.close();
   }
 }
