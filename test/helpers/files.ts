@@ -18,10 +18,10 @@ export function writeFile(file: string, data: string | Buffer): string {
   return file;
 }
 
-/** Writes files under `dir` (relative path → text or bytes); returns `dir`. */
-export function writeTree(dir: string, files: Record<string, string | Buffer>): string {
+/** Writes files under `dir` (relative path → text or bytes as they are, any other value as JSON); returns `dir`. */
+export function writeTree(dir: string, files: Record<string, unknown>): string {
   fs.mkdirSync(dir, { recursive: true });
-  for (const [rel, data] of Object.entries(files)) writeFile(path.join(dir, rel), data);
+  for (const [rel, v] of Object.entries(files)) writeFile(path.join(dir, rel), typeof v === 'string' || Buffer.isBuffer(v) ? v : JSON.stringify(v));
   return dir;
 }
 

@@ -1,19 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import yazl from 'yazl';
-import { simpleParser, type AddressObject } from 'mailparser';
 import { googleChatSource as source } from '../../main/engine/sources/google-chat';
 import { parseChatDate } from '../../main/engine/sources/google-chat/dates';
 import { getSource } from '../../main/engine/sources/registry';
-import type { Item } from '../../main/engine/item';
+import type { Identity } from '../../main/engine/item';
 import { validateItem } from '../../main/engine/validate';
-import { convertItem } from '../../main/engine/convert/convert';
-import { messageIdFor } from '../../main/engine/convert/message-id';
 import { FerryError } from '../../main/engine/errors';
 import { fixture } from '../helpers/fixtures';
-import { attachmentContents, collect } from '../helpers/source';
+import { attachmentContents, byId, collect, expectProgressAndCancellation } from '../helpers/source';
+import { expectRoundTrip } from '../helpers/mail';
+import { scratchDir, writeTree } from '../helpers/files';
+import { zipFolder } from '../helpers/zip';
 
 const TAKEOUT = fixture('google-chat', 'Takeout');
 const GROUPS = path.join(TAKEOUT, 'Google Chat', 'Groups');
@@ -28,36 +26,9 @@ const IDS = [
   'AAAAnoinfo/N1/N1', 'AAAAnoinfo/N2/N2',
 ];
 
-let tmp: string;
-beforeAll(() => { tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ferry-gchat-')); });
-afterAll(() => { fs.rmSync(tmp, { recursive: true, force: true }); });
+const tmp = scratchDir('ferry-gchat-');
 
-const addr = (a: AddressObject | AddressObject[] | undefined) => (Array.isArray(a) ? a : a ? [a] : []).flatMap((x) => x.value);
-const byId = (items: Item[], id: string) => {
-  const it = items.find((x) => x.id === id);
-  if (!it) throw new Error(`no item ${id}; have ${items.map((i) => i.id).join(', ')}`);
-  return it;
-};
-
-function filesUnder(dir: string): string[] {
-  return fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((d) => d.isFile())
-    .map((d) => path.relative(dir, path.join(d.parentPath, d.name)).split(path.sep).join('/')).sort();
-}
-
-async function zipFolder(dir: string, out: string, prefix: string): Promise<string> {
-  const z = new yazl.ZipFile();
-  for (const rel of filesUnder(dir)) z.addFile(path.join(dir, rel), `${prefix}${rel}`);
-  z.end();
-  await new Promise<void>((resolve, reject) => { z.outputStream.pipe(fs.createWriteStream(out)).on('close', resolve).on('error', reject); });
-  return out;
-}
-
-function group(name: string, files: Record<string, string | object>): string {
-  const dir = path.join(tmp, name);
-  fs.mkdirSync(dir, { recursive: true });
-  for (const [f, v] of Object.entries(files)) fs.writeFileSync(path.join(dir, f), typeof v === 'string' ? v : JSON.stringify(v));
-  return dir;
-}
+const group = (name: string, files: Record<string, string | object>) => writeTree(path.join(tmp, name), files);
 
 describe('google-chat: a Takeout made for the tests (folder)', () => {
   it('is registered under its kind', () => {
@@ -201,16 +172,8 @@ describe('google-chat: a Takeout made for the tests (folder)', () => {
   it('every item validates and converts to a message that mailparser reads back', async () => {
     const { items } = await collect(source, { path: TAKEOUT });
     for (const item of items) {
-      expect(validateItem(item)).toBeNull();
-      const m = await convertItem(item);
-      const p = await simpleParser(m.mime);
-      expect(p.messageId).toBe(messageIdFor('GoogleChat', item.id));
-      expect(addr(p.from).map((a) => a.address)).toEqual([item.from!.email ?? `${item.from!.id.replace('/', '_')}@googlechat.invalid`]);
-      expect(addr(p.to).map((a) => a.address)).toEqual(item.to.map((t) => t.email ?? `${t.id.replace('/', '_')}@googlechat.invalid`));
-      expect(p.subject).toBe(item.subject);
-      expect(p.date?.toISOString()).toBe(item.date!.toISOString());
-      expect(p.inReplyTo).toBe(item.replyTo ? messageIdFor('GoogleChat', item.replyTo) : undefined);
-      expect(p.headers.get('x-ferry-message-class')).toBe(`IPM.NOTE.GoogleChat.${item.event}`);
+      const address = (who: Identity) => who.email ?? `${who.id.replace('/', '_')}@googlechat.invalid`;
+      const { parsed: p } = await expectRoundTrip(item, { source: 'GoogleChat', from: address, to: address, inReplyTo: 'always', messageClass: true });
       if (item.attachments.length) expect(p.attachments.map((a) => a.filename)).toEqual(item.attachments.map((a) => a.filename));
     }
   });
@@ -218,17 +181,7 @@ describe('google-chat: a Takeout made for the tests (folder)', () => {
 
 describe('progress and cancellation', () => {
   it('reports progress up to 1, in order, and stops when the run is cancelled', async () => {
-    const seen: number[] = [];
-    let all = 0;
-    for await (const _ of source.read({ path: TAKEOUT }, { progress: (f) => seen.push(f) })) all++;
-    expect(seen.length).toBeGreaterThan(0);
-    expect(seen[seen.length - 1]).toBe(1);
-    expect(seen.every((f, i) => f >= 0 && f <= 1 && (i === 0 || f >= seen[i - 1]!))).toBe(true);
-    const ac = new AbortController();
-    let read = 0;
-    for await (const _ of source.read({ path: TAKEOUT }, { signal: ac.signal })) { read++; ac.abort(); }
-    expect(all).toBeGreaterThan(1);
-    expect(read).toBe(1);
+    await expectProgressAndCancellation(source, { path: TAKEOUT });
   });
 });
 

@@ -1,19 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import fs from 'node:fs';
-import os from 'node:os';
+import { describe, expect, it } from 'vitest';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import yazl from 'yazl';
-import { type AddressObject, simpleParser } from 'mailparser';
+import { simpleParser } from 'mailparser';
 import { mattermostExportSource as source } from '../../main/engine/sources/mattermost-export';
 import { jsonlLines } from '../../main/engine/sources/mattermost-export/jsonl-lines';
 import { getSource } from '../../main/engine/sources/registry';
-import type { Item } from '../../main/engine/item';
 import { validateItem } from '../../main/engine/validate';
 import { convertItem } from '../../main/engine/convert/convert';
-import { messageIdFor } from '../../main/engine/convert/message-id';
 import { fixture } from '../helpers/fixtures';
-import { attachmentContents, collect } from '../helpers/source';
+import { attachmentContents, byId, collect, eventCounts } from '../helpers/source';
+import { addressesOf, expectRoundTrip } from '../helpers/mail';
+import { scratchDir, writeTree } from '../helpers/files';
+import { writeZip } from '../helpers/zip';
 
 const MADE = fixture('mattermost-export', 'made');
 const MADE_JSONL = path.join(MADE, 'export.jsonl');
@@ -32,41 +30,9 @@ const MADE_IDS = [
   'dm/ann,bob,carl/1712049000000/carl', 'contoso/ghost/1712049600000/carl',
 ];
 
-let tmp: string;
-beforeAll(() => { tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ferry-mattermost-')); });
-afterAll(() => { fs.rmSync(tmp, { recursive: true, force: true }); });
+const tmp = scratchDir('ferry-mattermost-');
 
-const addr = (a: AddressObject | AddressObject[] | undefined) => (Array.isArray(a) ? a : a ? [a] : []).flatMap((x) => x.value);
-
-function byId(items: Item[], id: string): Item {
-  const it = items.find((x) => x.id === id);
-  if (!it) throw new Error(`no item ${id}; have ${items.map((i) => i.id).join(', ')}`);
-  return it;
-}
-
-function eventCounts(items: Item[]): Record<string, number> {
-  const c: Record<string, number> = {};
-  for (const i of items) c[i.event] = (c[i.event] ?? 0) + 1;
-  return c;
-}
-
-async function zipEntries(zipPath: string, entries: [string, string][]): Promise<void> {
-  const zip = new yazl.ZipFile();
-  for (const [from, name] of entries) zip.addFile(from, name);
-  zip.end();
-  await new Promise<void>((resolve, reject) => {
-    zip.outputStream.pipe(fs.createWriteStream(zipPath)).on('close', resolve).on('error', reject);
-  });
-}
-
-function writeFiles(name: string, files: Record<string, string>): string {
-  const dir = path.join(tmp, name);
-  for (const [rel, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
-    fs.writeFileSync(path.join(dir, rel), text);
-  }
-  return dir;
-}
+const writeFiles = (name: string, files: Record<string, string>) => writeTree(path.join(tmp, name), files);
 
 describe('mattermost-export: JSONL lines', () => {
   it('numbers lines across chunk boundaries, drops CR and a BOM, and reports an over-long line', async () => {
@@ -167,16 +133,10 @@ describe('mattermost-export: an export made for the tests', () => {
   it('every item validates and converts to a message mailparser reads back', async () => {
     const { items } = await collect(source, { path: MADE });
     for (const item of items) {
-      expect(validateItem(item)).toBeNull();
-      const parsed = await simpleParser((await convertItem(item)).mime);
-      expect(parsed.messageId).toBe(messageIdFor('Mattermost', item.id));
-      expect(parsed.date!.toISOString()).toBe(item.date!.toISOString());
-      expect(parsed.subject).toBe(item.subject);
-      expect(parsed.headers.get('x-ferry-message-class')).toBe(`IPM.NOTE.Mattermost.${item.event}`);
-      expect(addr(parsed.to).map((a) => a.address)).toEqual(item.to.map((t) => t.email ?? `${t.id}@mattermost.invalid`));
+      await expectRoundTrip(item, { source: 'Mattermost', to: (t) => t.email ?? `${t.id}@mattermost.invalid`, messageClass: true });
     }
     const root = await simpleParser((await convertItem(byId(items, ROOT))).mime);
-    expect(addr(root.from)).toEqual([{ name: 'Ann Lee', address: 'ann@contoso.com' }]);
+    expect(addressesOf(root.from)).toEqual([{ name: 'Ann Lee', address: 'ann@contoso.com' }]);
     expect(root.attachments.map((a) => [a.filename, a.content.toString('utf8')])).toEqual([['plan.txt', PLAN]]);
     const reply = await simpleParser((await convertItem(byId(items, `${ROOT}/reply/1711962600000/bob`))).mime);
     expect(reply.inReplyTo).toBe(root.messageId);
@@ -190,7 +150,7 @@ describe('mattermost-export: an export made for the tests', () => {
 
   it('reads the ZIP that mmctl writes (JSONL plus data/), attachments included after the read', async () => {
     const zipPath = path.join(tmp, 'mmctl-export.zip');
-    await zipEntries(zipPath, [[MADE_JSONL, 'import.jsonl'], [path.join(MADE, 'data/attachments/plan.txt'), 'data/attachments/plan.txt']]);
+    await writeZip(zipPath, { 'import.jsonl': { file: MADE_JSONL }, 'data/attachments/plan.txt': { file: path.join(MADE, 'data/attachments/plan.txt') } });
     expect((await source.check({ path: zipPath })).ok).toBe(true);
     const r = await collect(source, { path: zipPath });
     expect(r.items.map((i) => i.id)).toEqual(MADE_IDS);

@@ -1,21 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import fs from 'node:fs';
-import os from 'node:os';
+import { beforeAll, describe, expect, it } from 'vitest';
 import path from 'node:path';
-import yazl from 'yazl';
-import { type AddressObject, simpleParser } from 'mailparser';
+import { simpleParser } from 'mailparser';
 import { slackExportSource as source } from '../../main/engine/sources/slack-export';
-import { parseMrkdwn } from '../../main/engine/sources/slack-export/mrkdwn';
-import { piecesToHtml, piecesToText } from '../../main/engine/sources/slack-export/pieces';
+import { parseMrkdwn } from '../../main/engine/sources/shared/mrkdwn';
+import { piecesToHtml, piecesToText } from '../../main/engine/sources/shared/pieces';
 import { parseTs } from '../../main/engine/sources/slack-export/message';
 import { getSource } from '../../main/engine/sources/registry';
-import type { Item } from '../../main/engine/item';
 import { validateItem } from '../../main/engine/validate';
 import { convertItem } from '../../main/engine/convert/convert';
-import { messageIdFor } from '../../main/engine/convert/message-id';
 import { FerryError } from '../../main/engine/errors';
 import { fixture } from '../helpers/fixtures';
-import { attachmentContents, collect } from '../helpers/source';
+import { attachmentContents, byId, collect, eventCounts } from '../helpers/source';
+import { addressesOf, expectRoundTrip } from '../helpers/mail';
+import { scratchDir, writeTree } from '../helpers/files';
+import { zipFolder } from '../helpers/zip';
 
 const MADE = fixture('slack-export', 'made');
 const REAL_ZIP = fixture('slack-export', 'testarchive.zip');
@@ -39,49 +37,10 @@ const MADE_IDS = [
 ];
 const PARENT = 'C01GENERAL/1709283600.123456';
 
-let tmp: string;
-beforeAll(() => { tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ferry-slack-')); });
-afterAll(() => { fs.rmSync(tmp, { recursive: true, force: true }); });
-
-const addr = (a: AddressObject | AddressObject[] | undefined) => (Array.isArray(a) ? a : a ? [a] : []).flatMap((x) => x.value);
-
-function byId(items: Item[], id: string): Item {
-  const it = items.find((x) => x.id === id);
-  if (!it) throw new Error(`no item ${id}; have ${items.map((i) => i.id).join(', ')}`);
-  return it;
-}
-
-function eventCounts(items: Item[]): Record<string, number> {
-  const c: Record<string, number> = {};
-  for (const i of items) c[i.event] = (c[i.event] ?? 0) + 1;
-  return c;
-}
-
-function filesUnder(dir: string): string[] {
-  return fs.readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((d) => d.isFile())
-    .map((d) => path.relative(dir, path.join(d.parentPath, d.name)).split(path.sep).join('/'))
-    .sort();
-}
-
-async function zipFolder(dir: string, zipPath: string, prefix: string): Promise<void> {
-  const zip = new yazl.ZipFile();
-  for (const rel of filesUnder(dir)) zip.addFile(path.join(dir, rel), `${prefix}${rel}`);
-  zip.end();
-  await new Promise<void>((resolve, reject) => {
-    zip.outputStream.pipe(fs.createWriteStream(zipPath)).on('close', resolve).on('error', reject);
-  });
-}
+const tmp = scratchDir('ferry-slack-');
 
 /** A small export written under tmp: `files` maps paths to JSON values or raw text. */
-function writeExport(name: string, files: Record<string, unknown>): string {
-  const dir = path.join(tmp, name);
-  for (const [rel, v] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
-    fs.writeFileSync(path.join(dir, rel), typeof v === 'string' ? v : JSON.stringify(v));
-  }
-  return dir;
-}
+const writeExport = (name: string, files: Record<string, unknown>) => writeTree(path.join(tmp, name), files);
 
 describe('slack-export: mrkdwn and timestamps', () => {
   const names = { user: (id: string) => ({ U1: 'Ann Lee' } as Record<string, string>)[id], channel: (id: string) => ({ C1: 'general' } as Record<string, string>)[id] };
@@ -240,20 +199,12 @@ describe('slack-export: an export made for the tests (folder)', () => {
   it('every item validates and converts to a message mailparser reads back', async () => {
     const { items } = await collect(source, { path: MADE });
     for (const item of items) {
-      expect(validateItem(item)).toBeNull();
-      const m = await convertItem(item);
-      const parsed = await simpleParser(m.mime);
-      expect(parsed.messageId).toBe(messageIdFor('Slack', item.id));
-      // The Date header has whole seconds.
-      expect(parsed.date!.getTime()).toBe(Math.floor(item.date!.getTime() / 1000) * 1000);
-      expect(parsed.subject).toBe(item.subject);
-      expect(parsed.headers.get('x-ferry-message-class')).toBe(`IPM.NOTE.Slack.${item.event}`);
-      const expectedFrom = item.from!.email ?? `${item.from!.id.toLowerCase()}@slack.invalid`;
-      expect(addr(parsed.from)[0]!.address!.toLowerCase()).toBe(expectedFrom.toLowerCase());
-      expect(addr(parsed.to).length).toBe(item.to.length);
+      await expectRoundTrip(item, {
+        source: 'Slack', from: (w) => w.email ?? `${w.id.toLowerCase()}@slack.invalid`, to: 'count', ignoreCase: true, wholeSeconds: true, messageClass: true,
+      });
     }
     const parent = await simpleParser((await convertItem(byId(items, PARENT))).mime);
-    expect(addr(parent.to).map((a) => a.address)).toEqual(['bob@contoso.com', 'carl@fabrikam.com', 'U04DANA@slack.invalid']);
+    expect(addressesOf(parent.to).map((a) => a.address)).toEqual(['bob@contoso.com', 'carl@fabrikam.com', 'U04DANA@slack.invalid']);
     expect(parent.html).toContain('&lt;script&gt;');
     const reply = await simpleParser((await convertItem(byId(items, 'C01GENERAL/1709287200.000200'))).mime);
     expect(reply.inReplyTo).toBe(parent.messageId);
