@@ -6,7 +6,7 @@
 import type { Identity } from '../../item';
 import { FerryError, errorMessage } from '../../errors';
 import type { ExportTree } from '../shared/export-tree';
-import { jsonValues } from './json-values';
+import { jsonValues } from '../shared/json-values';
 
 type Rec = Record<string, unknown>;
 

@@ -14,8 +14,8 @@ import type { SourceRecord } from '../../item';
 import { type ExportTree, isZipFile, openExportTree } from '../shared/export-tree';
 import type { CheckResult, ReadContext, Source, SourceSettings } from '../types';
 import { type ChannelInfo, PATHS, channelTitle, looksLikeDiscord, scanChannel } from './channel';
-import { ExportFiles } from './export-files';
-import { errorOffset, jsonValues } from './json-values';
+import { ExportFiles } from '../shared/export-files';
+import { errorOffset, jsonValues } from '../shared/json-values';
 import { SOURCE, channelContext, messageRecord } from './message';
 
 interface Opened {

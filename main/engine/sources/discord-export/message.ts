@@ -8,8 +8,8 @@
 import type { Attachment, BadRecord, Identity, Item, SourceRecord } from '../../item';
 import { chatSubject, formatUtc, renderBody } from '../../convert/body';
 import { type ChannelInfo, PLATFORM, channelTitle, userIdentity } from './channel';
-import { readTimestamp } from './timestamp';
-import type { ExportFiles } from './export-files';
+import { readTimestamp } from '../shared/timestamp';
+import type { ExportFiles } from '../shared/export-files';
 
 type Rec = Record<string, unknown>;
 

@@ -6,7 +6,7 @@
  */
 import { FerryError, errorMessage } from '../../errors';
 import type { ExportTree } from '../shared/export-tree';
-import { jsonValues } from '../discord-export/json-values';
+import { jsonValues } from '../shared/json-values';
 import { repairDeep, repairMojibake } from './mojibake';
 
 type Rec = Record<string, unknown>;

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { FerryError, configError, errorMessage } from '../../errors';
 import type { Identity, SourceRecord } from '../../item';
 import type { CheckResult, ReadContext, Source, SourceSettings } from '../types';
-import { errorOffset } from '../discord-export/json-values';
+import { errorOffset } from '../shared/json-values';
 import { type ConversationScan, MAX_BUFFERED, fileOrder, loadFile, scanConversation, streamFile } from './conversation';
 import { type ConversationFiles, guessPlatform, openExport } from './locate';
 import { type ConversationContext, messageRecord, person } from './message';

@@ -9,7 +9,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { configError } from '../../errors';
 import { type ExportTree, isZipFile, openExportTree } from '../shared/export-tree';
-import { ExportFiles } from '../discord-export/export-files';
+import { ExportFiles } from '../shared/export-files';
 
 export interface ConversationFiles {
   /** The folder holding the files, inside the tree (`''` for a file chosen by itself). */

@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import type { Attachment, BadRecord, Identity, Item, SourceRecord } from '../../item';
 import { chatSubject, formatUtc, renderBody } from '../../convert/body';
-import type { ExportFiles } from '../discord-export/export-files';
+import type { ExportFiles } from '../shared/export-files';
 import { timestampOf } from './conversation';
 
 type Rec = Record<string, unknown>;

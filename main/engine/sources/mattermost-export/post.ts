@@ -7,8 +7,8 @@
  */
 import type { Item, Origin, SourceRecord } from '../../item';
 import { chatSubject, formatUtc, renderBody } from '../../convert/body';
-import { type Piece, joinPieces, piecesToHtml, piecesToText } from '../slack-export/pieces';
-import { legacyAttachmentsToPieces } from '../slack-export/legacy-attachments';
+import { type Piece, joinPieces, piecesToHtml, piecesToText } from '../shared/pieces';
+import { legacyAttachmentsToPieces } from '../shared/legacy-attachments';
 import type { AttachmentFiles } from './export-files';
 import { type Directory, channelKey, directKey, isObj, str, strList } from './directory';
 

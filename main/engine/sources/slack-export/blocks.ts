@@ -3,9 +3,9 @@
  * whole message in `blocks`): rich_text sections, lists, quotes and code, plus section, header and
  * context blocks. Rich-text text is literal (not escaped); mrkdwn objects go through `parseMrkdwn`.
  */
-import type { Piece } from './pieces';
-import { joinPieces } from './pieces';
-import { type NameLookup, parseMrkdwn } from './mrkdwn';
+import type { Piece } from '../shared/pieces';
+import { joinPieces } from '../shared/pieces';
+import { type NameLookup, parseMrkdwn } from '../shared/mrkdwn';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);

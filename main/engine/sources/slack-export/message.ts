@@ -10,10 +10,10 @@
  */
 import type { Identity, Item, Origin, SourceRecord } from '../../item';
 import { chatSubject, formatUtc, renderBody } from '../../convert/body';
-import { type Piece, isBlank, joinPieces, piecesToHtml, piecesToText } from './pieces';
-import { type NameLookup, parseMrkdwn } from './mrkdwn';
+import { type Piece, isBlank, joinPieces, piecesToHtml, piecesToText } from '../shared/pieces';
+import { type NameLookup, parseMrkdwn } from '../shared/mrkdwn';
 import { blocksToPieces } from './blocks';
-import { legacyAttachmentsToPieces } from './legacy-attachments';
+import { legacyAttachmentsToPieces } from '../shared/legacy-attachments';
 import { type FileLocator, messageFiles } from './files';
 import { type Workspace, PLATFORM } from './workspace';
 

@@ -13,7 +13,7 @@ import { FerryError, configError, errorMessage } from '../../errors';
 import type { Identity, SourceRecord } from '../../item';
 import { type ExportTree, isZipFile, openExportTree } from '../shared/export-tree';
 import type { CheckResult, ReadContext, Source, SourceSettings } from '../types';
-import { errorOffset, jsonValues } from '../discord-export/json-values';
+import { errorOffset, jsonValues } from '../shared/json-values';
 import { camelKeys, rec } from './graph-keys';
 import { type FileContext, SOURCE, conversationOf, messageRecord, peopleOf } from './message';
 import { type Users, readUsers, userIdentity } from './users';

@@ -8,7 +8,7 @@
  */
 import type { BadRecord, Identity, Item, SourceRecord } from '../../item';
 import { chatSubject, formatUtc, renderBody } from '../../convert/body';
-import { readTimestamp } from '../discord-export/timestamp';
+import { readTimestamp } from '../shared/timestamp';
 import { type Rec, list, rec, str } from './graph-keys';
 import { htmlToText } from './html-text';
 import { PLATFORM, type Users, userIdentity } from './users';

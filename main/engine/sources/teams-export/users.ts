@@ -6,7 +6,7 @@
 import type { Identity } from '../../item';
 import { looksLikeEmail } from '../../convert/addresses';
 import type { ExportTree } from '../shared/export-tree';
-import { jsonValues } from '../discord-export/json-values';
+import { jsonValues } from '../shared/json-values';
 import { camelKeys, rec, str } from './graph-keys';
 
 export const PLATFORM = 'teams';

@@ -11,7 +11,8 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { type ExportTree, openExportTree } from '../shared/export-tree';
+import type { ExportTree } from '../shared/export-tree';
+import { ReopeningTree } from '../shared/export-files';
 
 export type FileRef =
   | { state: 'present'; entry: string; size: number; name: string }
@@ -19,11 +20,11 @@ export type FileRef =
   | { state: 'missing'; path: string }
   | { state: 'none' };
 
-export class ExportFiles {
-  private closed = false;
-
+export class ExportFiles extends ReopeningTree {
   /** `dir`: look files up beside the JSON on disk instead of in the tree. */
-  constructor(readonly tree: ExportTree, private readonly location: string, private readonly dir?: string) {}
+  constructor(tree: ExportTree, location: string, private readonly dir?: string) {
+    super(tree, location);
+  }
 
   /** Resolves a `photo`/`file`/`thumbnail` value written in the JSON at `jsonEntry`. */
   async resolve(jsonEntry: string, value: unknown): Promise<FileRef> {
@@ -47,20 +48,8 @@ export class ExportFiles {
     return entry ? { state: 'present', entry: entry.path, size: entry.size, name } : { state: 'missing', path: v };
   }
 
-  async read(entry: string): Promise<Buffer> {
-    if (this.dir) return fs.readFile(path.join(this.dir, ...entry.split('/')));
-    if (!this.closed) return this.tree.readBuffer(entry);
-    const again = await openExportTree(this.location);
-    try {
-      return await again.readBuffer(entry);
-    } finally {
-      await again.close();
-    }
-  }
-
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    await this.tree.close();
+  /** On disk, `entry` is relative to `dir`. */
+  override async read(entry: string): Promise<Buffer> {
+    return this.dir ? fs.readFile(path.join(this.dir, ...entry.split('/'))) : super.read(entry);
   }
 }

@@ -1,7 +1,8 @@
 /**
  * Files an export's JSON names by relative path (DiscordChatExporter's `media\x.png`, Meta's
  * `messages/inbox/…/photos/1.jpg`), looked up in the export tree, or — when the admin chose the
- * JSON file itself — on disk beside it. Used by discord-export and facebook-messenger.
+ * JSON file itself — on disk beside it. Used by discord-export, facebook-messenger and teams-export
+ * (`ExportFiles`), and telegram-export (`ReopeningTree`).
  *
  * A path is tried against the JSON's folder and, when the format names files from the export's
  * root (Meta), against up to `ancestors` folders above it. Absolute paths and `..` are never
@@ -12,7 +13,7 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { type ExportTree, openExportTree } from '../shared/export-tree';
+import { type ExportTree, openExportTree } from './export-tree';
 
 export type FileRef =
   | { state: 'present'; entry: string; size: number; name: string }
@@ -43,11 +44,34 @@ function bases(dir: string, ancestors: number): string[] {
   return out;
 }
 
-export class ExportFiles {
+/** An export tree whose entries stay readable after `close()`: a read after close opens the export again. */
+export class ReopeningTree {
   private closed = false;
 
+  constructor(readonly tree: ExportTree, private readonly location: string) {}
+
+  async read(entry: string): Promise<Buffer> {
+    if (!this.closed) return this.tree.readBuffer(entry);
+    const again = await openExportTree(this.location);
+    try {
+      return await again.readBuffer(entry);
+    } finally {
+      await again.close();
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.tree.close();
+  }
+}
+
+export class ExportFiles extends ReopeningTree {
   /** `dir`: the folder on disk holding the JSON file the admin chose; files are looked up there, not in the tree. */
-  constructor(readonly tree: ExportTree, private readonly location: string, private readonly dir?: string) {}
+  constructor(tree: ExportTree, location: string, private readonly dir?: string) {
+    super(tree, location);
+  }
 
   /** Resolves `raw`, written in the JSON at tree entry `jsonEntry`. */
   async resolve(jsonEntry: string, raw: string, ancestors = 0): Promise<FileRef> {
@@ -73,20 +97,8 @@ export class ExportFiles {
     return { state: 'missing', path: v };
   }
 
-  async read(entry: string): Promise<Buffer> {
-    if (this.dir) return fs.readFile(entry);
-    if (!this.closed) return this.tree.readBuffer(entry);
-    const again = await openExportTree(this.location);
-    try {
-      return await again.readBuffer(entry);
-    } finally {
-      await again.close();
-    }
-  }
-
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    await this.tree.close();
+  /** On disk, `entry` is the absolute path `resolve` gave. */
+  override async read(entry: string): Promise<Buffer> {
+    return this.dir ? fs.readFile(entry) : super.read(entry);
   }
 }

@@ -5,8 +5,8 @@
  */
 import { Transform } from 'node:stream';
 import { dataError } from '../../errors';
-import type { ExportTree } from '../shared/export-tree';
-import { type JsonValue, streamJson } from '../shared/json-stream';
+import type { ExportTree } from './export-tree';
+import { type JsonValue, streamJson } from './json-stream';
 
 export async function* jsonValues(tree: ExportTree, entry: string, paths: string[], onBytes: (n: number) => void = () => {}): AsyncGenerator<JsonValue> {
   const describe = tree.describe(entry);
