@@ -1,15 +1,22 @@
 /**
  * Unmapped: the identities whose items reached no mailbox, with counts; add a mapping row in place,
  * see where their items would go now, and import them again (mailboxes that already have an item,
- * such as the catch-all, are skipped).
+ * such as the catch-all, are skipped). A re-import shows its progress from main's `reimport-*`
+ * events, also when the screen is opened while one is under way, and can be cancelled.
  */
-import { Fragment, useEffect, useState } from 'react';
-import type { ReplyOf, UnmappedIdentityView, UnmappedItemView } from '../../preload/contract';
-import { call, errorText } from '../api';
+import { Fragment, useEffect, useRef, useState } from 'react';
+import type { ActiveReimportView, ReimportResultView, UnmappedIdentityView, UnmappedItemView, ReplyOf } from '../../preload/contract';
+import { call, errorText, onEvent } from '../api';
 import { dateTime, num } from '../format';
 import { useStore } from '../store';
-import { ConnectorPicker, EmptyState } from '../components/bits';
+import { ConnectorPicker, Counts, EmptyState, Progress, StatusBadge } from '../components/bits';
 import { Report } from './RunScreen';
+
+function summary(r: ReimportResultView): string {
+  if (!r.selected && !r.runs.length) return 'Nothing to re-import: no queued item maps to a mailbox yet.';
+  const cancelled = r.runs.some((x) => x.status === 'cancelled');
+  return `Re-import${cancelled ? ' cancelled' : ''}: ${num(r.counts.imported)} imported, ${num(r.counts.duplicate)} already there, ${num(r.counts.failed)} failed.${cancelled ? ' The next re-import resumes where it stopped.' : ''}`;
+}
 
 export function UnmappedScreen() {
   const connectors = useStore((s) => s.connectors);
@@ -22,7 +29,10 @@ export function UnmappedScreen() {
   const [mailbox, setMailbox] = useState('');
   const [open, setOpen] = useState<Record<string, UnmappedItemView[]>>({});
   const [busy, setBusy] = useState(false);
-  const [result, setResult] = useState<ReplyOf<'unmapped.reimport'> | null>(null);
+  const [result, setResult] = useState<ReimportResultView | null>(null);
+  const [active, setActive] = useState<ActiveReimportView | null>(null);
+  /** This screen started the re-import and handles its reply itself. */
+  const mine = useRef(false);
   const scope = connectorId !== null ? { connectorId } : {};
 
   const load = async () => {
@@ -34,6 +44,34 @@ export function UnmappedScreen() {
     }
   };
   useEffect(() => { setOpen({}); void load(); }, [connectorId]);
+
+  useEffect(() => {
+    let live = true;
+    call('unmapped.reimportActive', {}).then((a) => { if (live && a) setActive(a); }, () => undefined);
+    const off = onEvent((e) => {
+      switch (e.type) {
+        case 'reimport-started':
+          setActive(e.reimport);
+          break;
+        case 'reimport-progress':
+          setActive((a) => ({ connectorId: e.connectorId, startedAt: a?.startedAt ?? new Date().toISOString(), progress: e.progress, runsDone: e.runsDone }));
+          break;
+        case 'reimport-finished':
+          setActive(null);
+          if (!mine.current) {
+            setResult(e.result);
+            notify('success', summary(e.result));
+            void Promise.all([load(), refreshRuns()]);
+          }
+          break;
+        case 'reimport-error':
+          setActive(null);
+          if (!mine.current) notify('error', e.error.message);
+          break;
+      }
+    });
+    return () => { live = false; off(); };
+  }, []);
 
   const showItems = async (who: UnmappedIdentityView) => {
     if (open[who.key]) { const { [who.key]: _x, ...rest } = open; setOpen(rest); return; }
@@ -61,18 +99,29 @@ export function UnmappedScreen() {
 
   const reimport = async (keys?: string[]) => {
     setBusy(true);
+    mine.current = true;
     try {
-      const r = await call('unmapped.reimport', { ...scope, ...(keys ? { keys } : {}) });
+      const r: ReplyOf<'unmapped.reimport'> = await call('unmapped.reimport', { ...scope, ...(keys ? { keys } : {}) });
       setResult(r);
-      const sum = (k: 'imported' | 'duplicate' | 'failed') => r.runs.reduce((n, x) => n + x.counts[k], 0);
-      notify('success', r.selected ? `Re-import: ${num(sum('imported'))} imported, ${num(sum('duplicate'))} already there, ${num(sum('failed'))} failed.` : 'Nothing to re-import: no queued item maps to a mailbox yet.');
+      notify('success', summary(r));
       await Promise.all([load(), refreshRuns()]);
     } catch (err) {
       notify('error', errorText(err));
     } finally {
+      mine.current = false;
       setBusy(false);
     }
   };
+
+  const cancel = async () => {
+    try {
+      const r = await call('unmapped.cancelReimport', {});
+      if (r.cancelled) notify('info', 'Cancelling the re-import after the current batch. The next re-import resumes where it stopped.');
+    } catch (err) {
+      notify('error', errorText(err));
+    }
+  };
+  const running = busy || active !== null;
 
   const mappable = list?.filter((x) => x.wouldGoTo.length > 0) ?? [];
 
@@ -87,12 +136,21 @@ export function UnmappedScreen() {
       </header>
       <div className="toolbar">
         <p className="muted grow-text">“Would go to now” and re-imports use this connector's mapping, then the organisation's domains.</p>
-        <button type="button" onClick={() => reimport()} disabled={busy || mappable.length === 0}>
-          {busy ? 'Re-importing…' : `Re-import items that map now${mappable.length ? ` (${mappable.reduce((n, x) => n + x.items, 0)})` : ''}`}
+        <button type="button" onClick={() => reimport()} disabled={running || mappable.length === 0}>
+          {running ? 'Re-importing…' : `Re-import items that map now${mappable.length ? ` (${mappable.reduce((n, x) => n + x.items, 0)})` : ''}`}
         </button>
       </div>
       {error ? <p className="form-error" role="alert">{error}</p> : null}
-      {result ? (
+      {active ? (
+        <div className="card" aria-live="polite">
+          <h2>Importing the items that map now</h2>
+          <p><StatusBadge status="running" /> Started {dateTime(active.startedAt)} with the mapping of {connectors.find((c) => c.id === active.connectorId)?.name ?? 'the organisation'}{active.progress ? `; run ${active.progress.runId}` : ''}{active.runsDone ? ` (${num(active.runsDone)} run${active.runsDone === 1 ? '' : 's'} done)` : ''}.</p>
+          <Progress progress={active.progress} label="Re-import progress" />
+          {active.progress ? <Counts counts={active.progress.counts} mode="import" /> : null}
+          <div className="form-actions"><div className="spacer" /><button type="button" className="danger" onClick={cancel}>Cancel re-import</button></div>
+        </div>
+      ) : null}
+      {!active && result ? (
         <div className="card">
           <h2>Re-import</h2>
           <p>{num(result.selected)} item{result.selected === 1 ? '' : 's'} selected; {num(result.stillUnmapped)} still map to nobody{result.refused ? `; ${num(result.refused)} refused (sender not mapped)` : ''}.</p>
@@ -117,7 +175,7 @@ export function UnmappedScreen() {
                     <td className="actions">
                       <button type="button" className="secondary small" onClick={() => { setAdding(adding === who.key ? null : who.key); setMailbox(''); }} aria-expanded={adding === who.key} aria-label={`Add a mapping for ${who.id}`}>Add mapping</button>
                       <button type="button" className="secondary small" onClick={() => showItems(who)} aria-expanded={!!open[who.key]} aria-label={`Items of ${who.id}`}>Items</button>
-                      {who.wouldGoTo.length ? <button type="button" className="small" onClick={() => reimport([who.key])} disabled={busy} aria-label={`Re-import the items of ${who.id}`}>Re-import</button> : null}
+                      {who.wouldGoTo.length ? <button type="button" className="small" onClick={() => reimport([who.key])} disabled={running} aria-label={`Re-import the items of ${who.id}`}>Re-import</button> : null}
                     </td>
                   </tr>
                   {adding === who.key ? (
