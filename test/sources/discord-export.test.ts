@@ -1,18 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import yazl from 'yazl';
-import { simpleParser, type AddressObject } from 'mailparser';
+import { simpleParser } from 'mailparser';
 import { discordExportSource as source } from '../../main/engine/sources/discord-export';
 import { getSource } from '../../main/engine/sources/registry';
-import type { Item } from '../../main/engine/item';
-import { validateItem } from '../../main/engine/validate';
+import type { Identity, Item } from '../../main/engine/item';
 import { convertItem } from '../../main/engine/convert/convert';
-import { messageIdFor } from '../../main/engine/convert/message-id';
 import { FerryError } from '../../main/engine/errors';
 import { fixture } from '../helpers/fixtures';
-import { attachmentContents, collect } from '../helpers/source';
+import { attachmentContents, byId, collect } from '../helpers/source';
+import { expectRoundTrip } from '../helpers/mail';
+import { scratchDir } from '../helpers/files';
+import { zipFolder } from '../helpers/zip';
 
 const MADE = fixture('discord-export', 'made');
 const DEALS = path.join(MADE, 'Contoso - Text Channels - deals [900000000000000900].json');
@@ -23,41 +22,12 @@ const BOB = { id: '700000000000000002', kind: 'user-id', platform: 'discord', na
 const CHLOE = { id: '700000000000000003', kind: 'user-id', platform: 'discord', name: 'Chloé Dubois' };
 const DAVE = { id: '700000000000000004', kind: 'user-id', platform: 'discord', name: 'Dave Kim' };
 
-let tmp: string;
-beforeAll(() => { tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ferry-discord-')); });
-afterAll(() => { fs.rmSync(tmp, { recursive: true, force: true }); });
-
-const addr = (a: AddressObject | AddressObject[] | undefined) => (Array.isArray(a) ? a : a ? [a] : []).flatMap((x) => x.value);
-
-function byId(items: Item[], id: string): Item {
-  const it = items.find((x) => x.id === id);
-  if (!it) throw new Error(`no item ${id}; have ${items.map((i) => i.id).join(', ')}`);
-  return it;
-}
-
-async function zipFolder(dir: string, zipPath: string, prefix: string): Promise<void> {
-  const zip = new yazl.ZipFile();
-  const files = fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((d) => d.isFile())
-    .map((d) => path.relative(dir, path.join(d.parentPath, d.name)).split(path.sep).join('/')).sort();
-  for (const rel of files) zip.addFile(path.join(dir, rel), `${prefix}${rel}`);
-  zip.end();
-  await new Promise<void>((resolve, reject) => {
-    zip.outputStream.pipe(fs.createWriteStream(zipPath)).on('close', resolve).on('error', reject);
-  });
-}
+const tmp = scratchDir('ferry-discord-');
 
 async function roundTrips(items: Item[]): Promise<void> {
+  const address = (who: Identity) => `${who.id}@discord.invalid`;
   for (const item of items) {
-    expect(validateItem(item)).toBeNull();
-    const p = await simpleParser((await convertItem(item)).mime);
-    expect(p.messageId).toBe(messageIdFor('Discord', item.id));
-    expect(addr(p.from).map((a) => a.address)).toEqual([`${item.from!.id}@discord.invalid`]);
-    expect(addr(p.to).map((a) => a.address)).toEqual(item.to.map((t) => `${t.id}@discord.invalid`));
-    expect(p.subject).toBe(item.subject);
-    // The Date header has whole seconds; the item keeps the milliseconds.
-    expect(p.date?.getTime()).toBe(Math.floor(item.date!.getTime() / 1000) * 1000);
-    expect(p.headers.get('x-ferry-message-class')).toBe(`IPM.NOTE.Discord.${item.event}`);
-    expect(p.inReplyTo).toBe(item.replyTo ? messageIdFor('Discord', item.replyTo) : undefined);
+    await expectRoundTrip(item, { source: 'Discord', from: address, to: address, wholeSeconds: true, messageClass: true, inReplyTo: 'always' });
   }
 }
 

@@ -1,19 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import yazl from 'yazl';
-import { simpleParser, type AddressObject } from 'mailparser';
+import { simpleParser } from 'mailparser';
 import { smsBackupSource as source } from '../../main/engine/sources/sms-backup';
 import { repairCharRefs, xmlRecords } from '../../main/engine/sources/sms-backup/xml-records';
 import { getSource } from '../../main/engine/sources/registry';
-import type { Item } from '../../main/engine/item';
-import { validateItem } from '../../main/engine/validate';
+import type { Identity, Item } from '../../main/engine/item';
 import { convertItem } from '../../main/engine/convert/convert';
-import { messageIdFor } from '../../main/engine/convert/message-id';
 import { fixture } from '../helpers/fixtures';
 import { attachmentContents, collect } from '../helpers/source';
+import { expectRoundTrip } from '../helpers/mail';
+import { scratchDir } from '../helpers/files';
+import { writeZip } from '../helpers/zip';
 
 const MADE = fixture('sms-backup', 'made');
 const SMS = path.join(MADE, 'sms-20240301.xml');
@@ -24,24 +23,13 @@ const BOB = { id: '+15550002222', kind: 'phone', platform: 'sms', name: 'Bob Sto
 const CHLOE = { id: '+15550003333', kind: 'phone', platform: 'sms', name: 'Chloé Dubois' };
 const settings = { path: MADE, owner: '+1 (555) 000-0000', ownerName: 'Olivia Owner' };
 
-let tmp: string;
-beforeAll(() => { tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ferry-sms-')); });
-afterAll(() => { fs.rmSync(tmp, { recursive: true, force: true }); });
+const tmp = scratchDir('ferry-sms-');
 
-const addr = (a: AddressObject | AddressObject[] | undefined) => (Array.isArray(a) ? a : a ? [a] : []).flatMap((x) => x.value);
 const phoneAddress = (id: string) => `${id.replace(/[^A-Za-z0-9+_.-]+/g, '_')}@sms.invalid`;
 
 async function roundTrips(items: Item[]): Promise<void> {
-  for (const item of items) {
-    expect(validateItem(item)).toBeNull();
-    const p = await simpleParser((await convertItem(item)).mime);
-    expect(p.messageId).toBe(messageIdFor('SMS', item.id));
-    expect(addr(p.from).map((a) => a.address)).toEqual([phoneAddress(item.from!.id)]);
-    expect(addr(p.to).map((a) => a.address)).toEqual(item.to.map((t) => phoneAddress(t.id)));
-    expect(p.subject).toBe(item.subject);
-    expect(p.date?.getTime()).toBe(Math.floor(item.date!.getTime() / 1000) * 1000);
-    expect(p.headers.get('x-ferry-message-class')).toBe(`IPM.NOTE.SMS.${item.event}`);
-  }
+  const address = (who: Identity) => phoneAddress(who.id);
+  for (const item of items) await expectRoundTrip(item, { source: 'SMS', from: address, to: address, wholeSeconds: true, messageClass: true });
 }
 
 describe('sms-backup: SMS, MMS and calls made for the tests', () => {
@@ -147,11 +135,7 @@ describe('sms-backup: SMS, MMS and calls made for the tests', () => {
 
   it('a ZIP of the folder reads in place and gives the same records', async () => {
     const zipPath = path.join(tmp, 'backup.zip');
-    const zip = new yazl.ZipFile();
-    zip.addFile(CALLS, 'SMSBackupRestore/calls-20240301.xml');
-    zip.addFile(SMS, 'SMSBackupRestore/sms-20240301.xml');
-    zip.end();
-    await new Promise<void>((resolve, reject) => { zip.outputStream.pipe(fs.createWriteStream(zipPath)).on('close', resolve).on('error', reject); });
+    await writeZip(zipPath, { 'SMSBackupRestore/calls-20240301.xml': { file: CALLS }, 'SMSBackupRestore/sms-20240301.xml': { file: SMS } });
     const folder = await collect(source, settings);
     const zipped = await collect(source, { ...settings, path: zipPath });
     expect(zipped.items.map((i) => [i.id, i.text])).toEqual(folder.items.map((i) => [i.id, i.text]));
