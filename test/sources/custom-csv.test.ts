@@ -1,48 +1,26 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import iconv from 'iconv-lite';
-import yazl from 'yazl';
-import { type AddressObject, simpleParser } from 'mailparser';
+import { simpleParser } from 'mailparser';
 import { customCsvSource as source, validateFieldMap } from '../../main/engine/sources/custom-csv';
 import { getSource } from '../../main/engine/sources/registry';
 import { parseMappedDate } from '../../main/engine/sources/custom-csv/date-format';
 import { csvRows } from '../../main/engine/sources/custom-csv/csv-rows';
 import { DateTime } from 'luxon';
 import type { Item } from '../../main/engine/item';
-import { validateItem } from '../../main/engine/validate';
 import { convertItem } from '../../main/engine/convert/convert';
 import { messageIdFor } from '../../main/engine/convert/message-id';
 import { FerryError } from '../../main/engine/errors';
 import { attachmentContents, collect } from '../helpers/source';
+import { addressesOf, expectRoundTrip } from '../helpers/mail';
+import { scratchDir, writeTree } from '../helpers/files';
+import { zipFolder } from '../helpers/zip';
 
-let tmp: string;
-beforeAll(() => { tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ferry-custom-csv-')); });
-afterAll(() => { fs.rmSync(tmp, { recursive: true, force: true }); });
-
-const addr = (a: AddressObject | AddressObject[] | undefined) => (Array.isArray(a) ? a : a ? [a] : []).flatMap((x) => x.value);
+const tmp = scratchDir('ferry-custom-csv-');
 
 /** Writes files (text as UTF-8, or raw bytes) under a fresh folder. */
-function writeTree(name: string, files: Record<string, string | Buffer>): string {
-  const dir = path.join(tmp, name);
-  for (const [rel, data] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
-    fs.writeFileSync(path.join(dir, rel), data);
-  }
-  return dir;
-}
-
-async function zipFolder(dir: string, zipPath: string, prefix: string): Promise<void> {
-  const zip = new yazl.ZipFile();
-  for (const d of fs.readdirSync(dir, { recursive: true, withFileTypes: true })) {
-    if (!d.isFile()) continue;
-    const rel = path.relative(dir, path.join(d.parentPath, d.name)).split(path.sep).join('/');
-    zip.addFile(path.join(dir, rel), `${prefix}${rel}`);
-  }
-  zip.end();
-  await new Promise<void>((resolve, reject) => { zip.outputStream.pipe(fs.createWriteStream(zipPath)).on('close', resolve).on('error', reject); });
-}
+const tmpTree = (name: string, files: Record<string, string | Buffer>) => writeTree(path.join(tmp, name), files);
 
 const ACME_MAP = {
   source: 'Acme', event: 'Message',
@@ -69,7 +47,7 @@ const ACME_CSV = '\ufeff' + [
 ].join('\r\n');
 
 function acmeExport(name: string): string {
-  return writeTree(name, {
+  return tmpTree(name, {
     'messages.csv': ACME_CSV,
     'report.pdf': '%PDF-1.4 quarterly report',
     'photos/cat.png': Buffer.from([0x89, 0x50, 0x4e, 0x47, 1, 2, 3]),
@@ -222,8 +200,8 @@ describe('custom-csv: a semicolon file with a BOM, quotes, line breaks and bad r
   });
 
   it('refuses a symbolic link that leads out of the attachment folder', async () => {
-    const outside = writeTree('outside', { 'secret.txt': 'not yours' });
-    const dir = writeTree('acme-link', {
+    const outside = tmpTree('outside', { 'secret.txt': 'not yours' });
+    const dir = tmpTree('acme-link', {
       'messages.csv': 'Sender;Sender Name;Recipients;Sent;Subject;Text;Files;Thread\nann@contoso.com;Ann;bob@fabrikam.com;01/01/2024 10:00;s;t;link.txt;T\n',
     });
     fs.symlinkSync(path.join(outside, 'secret.txt'), path.join(dir, 'link.txt'));
@@ -236,19 +214,12 @@ describe('custom-csv: a semicolon file with a BOM, quotes, line breaks and bad r
   it('every item validates and converts to a message that mailparser reads back', async () => {
     const { items } = await collect(source, settings(acmeExport('acme-mime')));
     for (const item of items) {
-      expect(validateItem(item)).toBeNull();
-      const m = await convertItem(item);
-      const p = await simpleParser(m.mime);
-      expect(p.messageId).toBe(messageIdFor('Acme', item.id));
-      expect(addr(p.from).map((a) => a.address)).toEqual([item.from!.id]);
-      expect(addr(p.to).map((a) => a.address)).toEqual(item.to.map((t) => t.id));
-      expect(p.subject).toBe(item.subject);
-      expect(p.date?.toISOString()).toBe(item.date!.toISOString());
+      const { parsed: p } = await expectRoundTrip(item, { source: 'Acme', from: (w) => w.id, to: (t) => t.id });
       expect(p.headers.get('x-ferry-message-class')).toBe('IPM.NOTE.Acme.Message');
       expect(p.attachments.map((a) => a.filename)).toEqual(item.attachments.map((a) => a.filename));
     }
     const first = await simpleParser((await convertItem(byLine(items, 2))).mime);
-    expect(addr(first.from)).toEqual([{ name: 'Ann Lee', address: 'ann@contoso.com' }]);
+    expect(addressesOf(first.from)).toEqual([{ name: 'Ann Lee', address: 'ann@contoso.com' }]);
     expect(first.text).toContain('Hi Bob; here are the "final" numbers.');
     expect(first.attachments[0]!.content.toString()).toBe('%PDF-1.4 quarterly report');
   });
@@ -289,7 +260,7 @@ describe('custom-csv: encodings, delimiters, ids and threads', () => {
   const CSV = 'id,from,to,time,text,parent\n1,zoë,+44 20 7946 0001,1709630100,"Café, crème brûlée: 5 €",\n2,bob,+44 20 7946 0002,1709630160,Reply,1\n';
 
   it('reads windows-1252 when told; as UTF-8 it stops at the first foreign byte and names it', async () => {
-    const file = path.join(writeTree('latin', { 'export.csv': iconv.encode(CSV, 'windows-1252') }), 'export.csv');
+    const file = path.join(tmpTree('latin', { 'export.csv': iconv.encode(CSV, 'windows-1252') }), 'export.csv');
     const ok = await collect(source, { path: file, fieldMap: JSON.stringify(MAP), encoding: 'windows-1252' });
     expect(ok.bad).toEqual([]);
     expect(ok.items.map((i) => i.id)).toEqual(['1', '2']);
@@ -310,7 +281,7 @@ describe('custom-csv: encodings, delimiters, ids and threads', () => {
     for (let i = 1; i <= 3000; i++) rows.push(`${i},user${i % 7},+1 555 01${String(i % 100).padStart(2, '0')},${1709630100 + i},"line one of ${i} ${'x'.repeat(150)}\nline two",`);
     rows.push('3001,ann,+1 555 0100,yesterday,bad date,');
     const head = Buffer.from(`${rows.join('\n')}\n3002,bob,+1 555 0101,1709640000,"Caf`);
-    const file = path.join(writeTree('large', { 'export.csv': Buffer.concat([head, Buffer.from([0xe9]), Buffer.from('",\n3003,cy,+1 555 0102,1709640001,after,\n')]) }), 'export.csv');
+    const file = path.join(tmpTree('large', { 'export.csv': Buffer.concat([head, Buffer.from([0xe9]), Buffer.from('",\n3003,cy,+1 555 0102,1709640001,after,\n')]) }), 'export.csv');
     const { items, bad } = await collect(source, { path: file, fieldMap: JSON.stringify(MAP) });
     expect(items).toHaveLength(3000);
     expect(items[2999]!.origin.position).toBe('line 6000');
@@ -354,24 +325,24 @@ describe('custom-csv: encodings, delimiters, ids and threads', () => {
 
   it('reads UTF-16 with a byte order mark, tab-separated', async () => {
     const tsv = CSV.replace(/,/g, '\t').replace('"Café\t crème brûlée: 5 €"', 'Café, crème brûlée: 5 €');
-    const file = path.join(writeTree('utf16', { 'export.tsv': Buffer.concat([Buffer.from([0xff, 0xfe]), iconv.encode(tsv, 'utf-16le')]) }), 'export.tsv');
+    const file = path.join(tmpTree('utf16', { 'export.tsv': Buffer.concat([Buffer.from([0xff, 0xfe]), iconv.encode(tsv, 'utf-16le')]) }), 'export.tsv');
     const r = await collect(source, { path: file, fieldMap: JSON.stringify(MAP), delimiter: 'tab' });
     expect(r.bad).toEqual([]);
     expect(r.items.map((i) => i.text!.split('\n').pop())).toEqual(['Café, crème brûlée: 5 €', 'Reply']);
   });
 
   it('threads replies and keeps the id column as the item id', async () => {
-    const file = path.join(writeTree('thread', { 'export.csv': CSV }), 'export.csv');
+    const file = path.join(tmpTree('thread', { 'export.csv': CSV }), 'export.csv');
     const { items } = await collect(source, { path: file, fieldMap: JSON.stringify(MAP) });
     expect(items.map((i) => [i.id, i.replyTo])).toEqual([['1', undefined], ['2', '1']]);
     const p = await simpleParser((await convertItem(items[1]!)).mime);
     expect(p.inReplyTo).toBe(messageIdFor('Legacy', '1'));
     expect(p.headers.get('x-ferry-message-class')).toBe('IPM.NOTE.Legacy.Chat');
-    expect(addr(p.to).map((a) => a.address)).toEqual(['+44_20_7946_0002@legacy.invalid']);
+    expect(addressesOf(p.to).map((a) => a.address)).toEqual(['+44_20_7946_0002@legacy.invalid']);
   });
 
   it('an unclosed quote makes the rest of the file one bad row at the line it starts', async () => {
-    const file = path.join(writeTree('quote', { 'export.csv': `${CSV}3,ann,+1 555 0100,1709630200,"never closed\n4,bob,+1 555 0101,1709630300,lost,\n` }), 'export.csv');
+    const file = path.join(tmpTree('quote', { 'export.csv': `${CSV}3,ann,+1 555 0100,1709630200,"never closed\n4,bob,+1 555 0101,1709630300,lost,\n` }), 'export.csv');
     const { items, bad } = await collect(source, { path: file, fieldMap: JSON.stringify(MAP) });
     expect(items.map((i) => i.id)).toEqual(['1', '2']);
     expect(bad.map((b) => [b.origin.position, b.reason])).toEqual([
@@ -380,7 +351,7 @@ describe('custom-csv: encodings, delimiters, ids and threads', () => {
   });
 
   it('a row with too many fields is bad, even when the extra ones are empty: its values may have shifted', async () => {
-    const file = path.join(writeTree('many', { 'export.csv': `${CSV}3,ann,+1 555 0100,1709630200,one, two,\n4,bob,+1 555 0101,1709630300,ok,\n` }), 'export.csv');
+    const file = path.join(tmpTree('many', { 'export.csv': `${CSV}3,ann,+1 555 0100,1709630200,one, two,\n4,bob,+1 555 0101,1709630300,ok,\n` }), 'export.csv');
     const { items, bad } = await collect(source, { path: file, fieldMap: JSON.stringify(MAP) });
     expect(items.map((i) => i.id)).toEqual(['1', '2', '4']);
     expect(bad.map((b) => [b.origin.position, b.reason])).toEqual([['line 4', '7 fields, the header has 6: too many fields (an unquoted delimiter in a value?)']]);
@@ -415,6 +386,6 @@ describe('custom-csv: the mapping is checked before a run', () => {
     expect(wrongDelimiter.ok).toBe(false);
     expect(wrongDelimiter.message).toMatch(/1 columns \(delimiter ","\); from\.column: no column "Sender" in the header.*the header has a single column: the delimiter \(","\) may be wrong; set the delimiter setting/);
     expect((await source.check({ path: path.join(tmp, 'nowhere.csv'), fieldMap: JSON.stringify(ACME_MAP) })).message).toMatch(/no such file or folder/);
-    expect((await source.check({ path: writeTree('no-csv', { 'notes.md': 'x' }), fieldMap: JSON.stringify(ACME_MAP) })).message).toMatch(/no delimited-text file \(\.csv, \.tsv, \.txt\) at the top of the folder/);
+    expect((await source.check({ path: tmpTree('no-csv', { 'notes.md': 'x' }), fieldMap: JSON.stringify(ACME_MAP) })).message).toMatch(/no delimited-text file \(\.csv, \.tsv, \.txt\) at the top of the folder/);
   });
 });

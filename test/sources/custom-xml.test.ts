@@ -1,35 +1,23 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import fs from 'node:fs';
-import os from 'node:os';
+import { describe, expect, it } from 'vitest';
 import path from 'node:path';
 import iconv from 'iconv-lite';
-import yazl from 'yazl';
-import { type AddressObject, simpleParser } from 'mailparser';
+import { simpleParser } from 'mailparser';
 import { customXmlSource as source } from '../../main/engine/sources/custom-xml';
 import { parseRecordPath, xmlRecords } from '../../main/engine/sources/custom-xml/record-reader';
 import { getSource } from '../../main/engine/sources/registry';
 import type { Item } from '../../main/engine/item';
-import { validateItem } from '../../main/engine/validate';
 import { convertItem } from '../../main/engine/convert/convert';
 import { messageIdFor } from '../../main/engine/convert/message-id';
 import { FerryError } from '../../main/engine/errors';
 import { fixture } from '../helpers/fixtures';
-import { attachmentContents, collect } from '../helpers/source';
+import { attachmentContents, byId, collect } from '../helpers/source';
+import { expectRoundTrip } from '../helpers/mail';
+import { scratchDir, writeTree } from '../helpers/files';
+import { zipFolder } from '../helpers/zip';
 
-let tmp: string;
-beforeAll(() => { tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ferry-custom-xml-')); });
-afterAll(() => { fs.rmSync(tmp, { recursive: true, force: true }); });
+const tmp = scratchDir('ferry-custom-xml-');
 
-const addr = (a: AddressObject | AddressObject[] | undefined) => (Array.isArray(a) ? a : a ? [a] : []).flatMap((x) => x.value);
-
-function writeTree(name: string, files: Record<string, string | Buffer>): string {
-  const dir = path.join(tmp, name);
-  for (const [rel, data] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
-    fs.writeFileSync(path.join(dir, rel), data);
-  }
-  return dir;
-}
+const tmpTree = (name: string, files: Record<string, string | Buffer>) => writeTree(path.join(tmp, name), files);
 
 const MAP = {
   source: 'Acme', event: 'Message',
@@ -86,16 +74,10 @@ const XML = `<?xml version="1.0" encoding="UTF-8"?>
 const lineOf = (needle: string) => XML.slice(0, XML.indexOf(needle)).split('\n').length;
 
 function acmeXml(name: string): string {
-  return writeTree(name, { 'export.xml': XML, 'files/report.pdf': '%PDF-1.4 report' });
+  return tmpTree(name, { 'export.xml': XML, 'files/report.pdf': '%PDF-1.4 report' });
 }
 
 const settings = (p: string, extra: Record<string, unknown> = {}) => ({ path: p, recordPath: 'Export/Messages/Message', fieldMap: JSON.stringify(MAP), ...extra });
-
-function byId(items: Item[], id: string): Item {
-  const it = items.find((x) => x.id === id);
-  if (!it) throw new Error(`no item ${id}; have ${items.map((i) => i.id).join(', ')}`);
-  return it;
-}
 
 describe('custom-xml: records, attributes, repeated elements and malformed records', () => {
   it('is registered under its kind', () => {
@@ -148,13 +130,7 @@ describe('custom-xml: records, attributes, repeated elements and malformed recor
   it('every item validates and converts to a message that mailparser reads back, threaded', async () => {
     const { items } = await collect(source, settings(acmeXml('acme-mime')));
     for (const item of items) {
-      expect(validateItem(item)).toBeNull();
-      const p = await simpleParser((await convertItem(item)).mime);
-      expect(p.messageId).toBe(messageIdFor('Acme', item.id));
-      expect(addr(p.from).map((a) => a.address)).toEqual([item.from!.id]);
-      expect(addr(p.to).map((a) => a.address)).toEqual(item.to.map((t) => t.id));
-      expect(p.subject).toBe(item.subject);
-      expect(p.date?.toISOString()).toBe(item.date!.toISOString());
+      const { parsed: p } = await expectRoundTrip(item, { source: 'Acme', from: (w) => w.id, to: (t) => t.id });
       expect(p.headers.get('x-ferry-message-class')).toBe('IPM.NOTE.Acme.Message');
     }
     const reply = await simpleParser((await convertItem(byId(items, 'm3'))).mime);
@@ -166,11 +142,7 @@ describe('custom-xml: records, attributes, repeated elements and malformed recor
   it('reads the same export from a ZIP', async () => {
     const dir = acmeXml('acme-zip');
     const zipPath = path.join(tmp, 'acme-xml.zip');
-    const zip = new yazl.ZipFile();
-    zip.addFile(path.join(dir, 'export.xml'), 'export.xml');
-    zip.addFile(path.join(dir, 'files/report.pdf'), 'files/report.pdf');
-    zip.end();
-    await new Promise<void>((resolve, reject) => { zip.outputStream.pipe(fs.createWriteStream(zipPath)).on('close', resolve).on('error', reject); });
+    await zipFolder(dir, zipPath); // export.xml and files/report.pdf
     const fromZip = await collect(source, settings(zipPath));
     expect(fromZip.items.map((i) => i.id)).toEqual(['m1', 'm3']);
     expect(fromZip.bad.map((b) => b.origin.file)).toEqual([`${zipPath}!export.xml`, `${zipPath}!export.xml`, `${zipPath}!export.xml`]);
@@ -179,7 +151,7 @@ describe('custom-xml: records, attributes, repeated elements and malformed recor
 
   it('reads the encoding the XML declaration names', async () => {
     const latin = XML.replace('encoding="UTF-8"', 'encoding="windows-1252"').replace('Q1 &amp; Q2 numbers', 'Q1 résumé – 5 €');
-    const dir = writeTree('latin', { 'export.xml': iconv.encode(latin, 'windows-1252') });
+    const dir = tmpTree('latin', { 'export.xml': iconv.encode(latin, 'windows-1252') });
     const { items } = await collect(source, settings(dir));
     expect(byId(items, 'm1').subject).toBe('Q1 résumé – 5 €');
   });
@@ -239,7 +211,7 @@ describe('custom-xml: streaming', () => {
       '  <msg n="3" at="1709630300"><from>cy</from><to>ann</to></msg>',
       '</log>',
     ].join('\n');
-    const dir = writeTree('stray', { 'log.xml': doc });
+    const dir = tmpTree('stray', { 'log.xml': doc });
     const file = path.join(dir, 'log.xml');
     const { items, bad } = await collect(source, { path: dir, recordPath: 'log/msg', fieldMap: JSON.stringify(map) });
     expect(items.map((i) => i.id)).toEqual(['2']);
@@ -260,7 +232,7 @@ describe('custom-xml: streaming', () => {
       records.push(`  <msg n="${i}" at="${1709630100 + i}">\n    <from>user${i % 9}</from>\n    <to>+1 555 01${String(i % 100).padStart(2, '0')}</to>\n    <text>message ${i} ${'z'.repeat(100)}</text>\n  </msg>`);
     }
     const doc = `<log>\n${records.join('\n')}\n  <msg n="5001" at="1709640000">\n    <from>cut</from>\n    <to>+1 555 0100</to>\n    <text>the export stopped he`;
-    const dir = writeTree('large', { 'log.xml': doc });
+    const dir = tmpTree('large', { 'log.xml': doc });
     const map = { source: 'Pager', event: 'Page', id: { path: '@n' }, from: { path: 'from', kind: 'handle' }, to: { path: 'to', kind: 'phone' },
       date: { path: '@at', format: 'epoch-seconds' }, body: { path: 'text' } };
     const notices: string[] = [];
