@@ -258,7 +258,7 @@ export async function executeRun(db: Db, spec: RunSpec): Promise<RunReport> {
           if (e.errorClass === 'data' || e.errorClass === 'auth' || e.errorClass === 'config') ledger.clearPending(key);
           if (stopsRun(e)) throw e;
           // Cancelled mid-send: leave the item unrecorded so the resume delivers it (its pending mark is verified first).
-          if (spec.signal?.aborted) return;
+          if (spec.signal?.aborted) { leftForResume = true; return; }
           failures.push(`${t.mailbox || '(unassigned)'}: ${e.message}`);
         }
       }
@@ -271,6 +271,8 @@ export async function executeRun(db: Db, spec: RunSpec): Promise<RunReport> {
     };
 
     let seq = 0;
+    /** A cancel interrupted a delivery after the source's last record: the run is cancelled, not complete. */
+    let leftForResume = false;
     const iterator = spec.source.read(spec.settings, {
       ...(spec.signal ? { signal: spec.signal } : {}),
       notice: (m) => runs.addNotice(runId, m),
@@ -291,7 +293,8 @@ export async function executeRun(db: Db, spec: RunSpec): Promise<RunReport> {
           if (!done.has(seq)) { if (remote) await deliverRemote(p); else batch.push(p); }
           break;
         }
-        if (next.done) break;
+        // Sources stop early when cancelled: an end seen after a cancel may not be the export's end.
+        if (next.done) { if (spec.signal?.aborted) status = 'cancelled'; break; }
         const s = seq++;
         if (done.has(s)) continue;
         const p = await prepare(next.value, s);
@@ -313,18 +316,19 @@ export async function executeRun(db: Db, spec: RunSpec): Promise<RunReport> {
     flush();
     await Promise.all(pool);
     if (stopError) throw stopError;
+    if (leftForResume) status = 'cancelled';
   } catch (err) {
     const e = classify(err);
     status = 'failed';
     runs.finish(runId, status, e.message);
     emit(true);
-    return report(runs, runId, done.size > 0);
+    return report(runs, runId, spec.resumeRunId !== undefined);
   } finally {
     await dest.close();
   }
   runs.finish(runId, status);
   emit(true);
-  return report(runs, runId, done.size > 0);
+  return report(runs, runId, spec.resumeRunId !== undefined);
 }
 
 /** Before sending anything: settle the sends a crash left uncertain, by asking the destination. */
