@@ -7,6 +7,7 @@
 import { configError, errorMessage } from '../../errors';
 import type { SourceRecord } from '../../item';
 import type { CheckResult, ReadContext, Source, SourceSettings } from '../types';
+import { checkOpened } from '../shared/check-opened';
 import { readConversation } from './conversation';
 import { isValidZone } from './dates';
 import { type DumpOptions, dumpRecords, openDump } from './dump';
@@ -62,17 +63,10 @@ async function* readIb(o: Options, ctx: ReadContext): AsyncGenerator<SourceRecor
 /** check() reads at most this many conversations. */
 const CHECK_CONVERSATIONS = 20_000;
 
-async function check(settings: SourceSettings): Promise<CheckResult> {
-  let o: Options;
-  let dump;
-  try {
-    o = options(settings);
-    dump = await openDump(o.path, 'bloomberg-ib');
-  } catch (err) {
-    return { ok: false, message: errorMessage(err) };
-  }
-  const notices: string[] = [];
-  try {
+function check(settings: SourceSettings): Promise<CheckResult> {
+  const open = async () => { const o = options(settings); return { o, dump: await openDump(o.path, 'bloomberg-ib') }; };
+  return checkOpened(open, ({ dump }) => dump.tree.close(), async ({ o, dump }) => {
+    const notices: string[] = [];
     let conversations = 0;
     let messages = 0;
     const rooms = new Set<string>();
@@ -92,11 +86,7 @@ async function check(settings: SourceSettings): Promise<CheckResult> {
     const problems = [...bad, ...notices.filter((x) => x.includes('MSG'))];
     if (!conversations) return { ok: false, message: problems.length ? problems.join('; ') : 'no <Conversation> in the dump' };
     return { ok: true, message: problems.length ? `${summary}; ${problems.join('; ')}` : summary };
-  } catch (err) {
-    return { ok: false, message: errorMessage(err) };
-  } finally {
-    await dump.tree.close();
-  }
+  });
 }
 
 export const bloombergIbSource: Source = {

@@ -5,6 +5,7 @@
 import { configError, errorMessage } from '../../errors';
 import type { SourceRecord } from '../../item';
 import type { CheckResult, ReadContext, Source, SourceSettings } from '../types';
+import { checkOpened } from '../shared/check-opened';
 import { isValidZone } from '../bloomberg-ib/dates';
 import { type DumpOptions, dumpRecords, openDump } from '../bloomberg-ib/dump';
 import { SOURCE, messageRecord } from './message';
@@ -43,17 +44,10 @@ async function* readMsg(o: Options, ctx: ReadContext): AsyncGenerator<SourceReco
 
 const CHECK_MESSAGES = 50_000;
 
-async function check(settings: SourceSettings): Promise<CheckResult> {
-  let o: Options;
-  let dump;
-  try {
-    o = options(settings);
-    dump = await openDump(o.path, 'bloomberg-msg');
-  } catch (err) {
-    return { ok: false, message: errorMessage(err) };
-  }
-  const notices: string[] = [];
-  try {
+function check(settings: SourceSettings): Promise<CheckResult> {
+  const open = async () => { const o = options(settings); return { o, dump: await openDump(o.path, 'bloomberg-msg') }; };
+  return checkOpened(open, ({ dump }) => dump.tree.close(), async ({ dump }) => {
+    const notices: string[] = [];
     let messages = 0;
     let partial = false;
     const bad: string[] = [];
@@ -67,11 +61,7 @@ async function check(settings: SourceSettings): Promise<CheckResult> {
     const problems = [...bad, ...notices.filter((x) => x.includes('IB'))];
     if (!messages) return { ok: false, message: problems.length ? problems.join('; ') : 'no <Message> in the dump' };
     return { ok: true, message: problems.length ? `${summary}; ${problems.join('; ')}` : summary };
-  } catch (err) {
-    return { ok: false, message: errorMessage(err) };
-  } finally {
-    await dump.tree.close();
-  }
+  });
 }
 
 export const bloombergMsgSource: Source = {

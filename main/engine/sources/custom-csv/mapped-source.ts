@@ -9,6 +9,7 @@ import type { CheckResult, ReadContext, SourceSettings } from '../types';
 import { encodingProblem } from './decode';
 import { type FieldMap, validateFieldMap } from './field-map';
 import { type MappedInput, baseDirProblem, openMappedInput } from './input-files';
+import { checkOpened } from '../shared/check-opened';
 
 export const CUSTOM_PLATFORM = 'Custom';
 /** Files `check()` looks into; the rest are only counted. */
@@ -81,21 +82,10 @@ export async function checkMapped<O extends MappedOptions>(
   settings: SourceSettings, options: (s: SourceSettings) => O, extensions: readonly string[], what: string,
   checkFiles: (input: MappedInput, o: O, files: string[]) => Promise<{ ok: boolean; lines: string[] }>,
 ): Promise<CheckResult> {
-  let o: O;
-  let input: MappedInput;
-  try {
-    o = options(settings);
-    input = await openMappedInput(settings.path, extensions, what);
-  } catch (err) {
-    return { ok: false, message: errorMessage(err) };
-  }
-  try {
+  const open = async () => ({ o: options(settings), input: await openMappedInput(settings.path, extensions, what) });
+  return checkOpened(open, ({ input }) => input.close(), async ({ o, input }) => {
     const { ok, lines } = await checkFiles(input, o, input.files.slice(0, CHECK_FILES));
     if (input.files.length > CHECK_FILES) lines.push(`and ${input.files.length - CHECK_FILES} more file(s), not checked`);
     return { ok, message: lines.join('\n') };
-  } catch (err) {
-    return { ok: false, message: errorMessage(err) };
-  } finally {
-    await input.close();
-  }
+  });
 }

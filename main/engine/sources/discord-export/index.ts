@@ -9,13 +9,14 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { FerryError, configError, errorMessage } from '../../errors';
+import { configError } from '../../errors';
 import type { SourceRecord } from '../../item';
 import { type ExportTree, isZipFile, openExportTree } from '../shared/export-tree';
 import type { CheckResult, ReadContext, Source, SourceSettings } from '../types';
 import { type ChannelInfo, PATHS, channelTitle, looksLikeDiscord, scanChannel } from './channel';
 import { ExportFiles } from '../shared/export-files';
-import { errorOffset, jsonValues } from '../shared/json-values';
+import { brokenOffRecord, jsonValues } from '../shared/json-values';
+import { checkOpened } from '../shared/check-opened';
 import { SOURCE, channelContext, messageRecord } from './message';
 
 interface Opened {
@@ -82,13 +83,8 @@ async function* readExport(location: string, ctx: ReadContext): AsyncGenerator<S
           yield record;
         }
       } catch (err) {
-        if (!(err instanceof FerryError) || err.errorClass !== 'data') throw err;
         // Truncated or malformed: everything before the break was yielded; say where it broke off.
-        const at = errorOffset(err.message);
-        yield {
-          bad: true, origin: { file, ...(at ? { position: `byte ${at}` } : {}) },
-          reason: `${errorMessage(err)}; ${last ? `every message up to ${last} was read` : 'no message could be read'}, anything after it could not be`,
-        };
+        yield brokenOffRecord(err, file, last);
       }
       if (typeof channel !== 'string' && channel.counts.noOffset) {
         ctx.notice?.(`${file}: ${count(channel.counts.noOffset)} message(s) have a timestamp without a UTC offset; they were read as UTC`);
@@ -102,14 +98,8 @@ async function* readExport(location: string, ctx: ReadContext): AsyncGenerator<S
 /** check() reads at most this many messages per file: enough to tell what the file is. */
 const CHECK_MESSAGES = 100_000;
 
-async function checkExport(settings: SourceSettings): Promise<CheckResult> {
-  let opened: Opened;
-  try {
-    opened = await openExport(settings.path);
-  } catch (err) {
-    return { ok: false, message: errorMessage(err) };
-  }
-  try {
+function checkExport(settings: SourceSettings): Promise<CheckResult> {
+  return checkOpened(() => openExport(settings.path), (opened) => opened.files.close(), async (opened: Opened) => {
     const channels: ChannelInfo[] = [];
     const problems: string[] = [];
     let partial = false;
@@ -130,11 +120,7 @@ async function checkExport(settings: SourceSettings): Promise<CheckResult> {
     const listed = names.length > 4 ? `${names.slice(0, 4).join(', ')}, …` : names.join(', ');
     const summary = `${count(channels.length)} channel${channels.length === 1 ? '' : 's'}, ${count(messages)}${partial ? '+' : ''} message${messages === 1 ? '' : 's'} (${listed})`;
     return { ok: channels.some((c) => c.channel?.id), message: problems.length ? `${summary}; ${problems.join('; ')}` : summary };
-  } catch (err) {
-    return { ok: false, message: errorMessage(err) };
-  } finally {
-    await opened.files.close();
-  }
+  });
 }
 
 export const discordExportSource: Source = {

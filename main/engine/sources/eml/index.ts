@@ -6,6 +6,7 @@
 import type { SourceRecord } from '../../item';
 import type { CheckResult, ReadContext, Source, SourceSettings } from '../types';
 import { type ExportTree, type TreeEntry, openExportTree } from '../shared/export-tree';
+import { checkOpened } from '../shared/check-opened';
 import { configError, errorMessage } from '../../errors';
 import { MAIL_SOURCE, messageRecord, startsWithHeader } from '../mail/message-record';
 import { maxMessageBytes, maxMessageSetting, sizeText } from '../mail/settings';
@@ -24,14 +25,8 @@ async function listEml(location: string, tree: ExportTree): Promise<EmlListing> 
   return { files: tree.entries.filter(isEml), skipped: tree.entries.filter((e) => !isEml(e)).map((e) => e.path), single: false };
 }
 
-async function check(settings: SourceSettings): Promise<CheckResult> {
-  let tree: ExportTree;
-  try {
-    tree = await openExportTree(settings.path);
-  } catch (err) {
-    return { ok: false, message: errorMessage(err) };
-  }
-  try {
+function check(settings: SourceSettings): Promise<CheckResult> {
+  return checkOpened(() => openExportTree(settings.path), (tree: ExportTree) => tree.close(), async (tree: ExportTree) => {
     const { files, skipped, single } = await listEml(settings.path, tree);
     if (!files.length) return { ok: false, message: `${settings.path}: no .eml files${skipped.length ? ` (${count(skipped.length, 'other file')})` : ''}` };
     if (single) {
@@ -42,11 +37,7 @@ async function check(settings: SourceSettings): Promise<CheckResult> {
     const bytes = files.reduce((n, f) => n + f.size, 0);
     const other = skipped.length ? `; ${count(skipped.length, 'other file')} will be skipped` : '';
     return { ok: true, message: `${count(files.length, '.eml file')} (${sizeText(bytes)})${other}` };
-  } catch (err) {
-    return { ok: false, message: errorMessage(err) };
-  } finally {
-    await tree.close();
-  }
+  });
 }
 
 async function* read(settings: SourceSettings, ctx: ReadContext): AsyncGenerator<SourceRecord> {

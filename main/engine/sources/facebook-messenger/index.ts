@@ -12,6 +12,7 @@ import { FerryError, configError, errorMessage } from '../../errors';
 import type { Identity, SourceRecord } from '../../item';
 import type { CheckResult, ReadContext, Source, SourceSettings } from '../types';
 import { errorOffset } from '../shared/json-values';
+import { checkOpened } from '../shared/check-opened';
 import { type ConversationScan, MAX_BUFFERED, fileOrder, loadFile, scanConversation, streamFile } from './conversation';
 import { type ConversationFiles, guessPlatform, openExport } from './locate';
 import { type ConversationContext, messageRecord, person } from './message';
@@ -126,16 +127,9 @@ async function* readExport(o: Options, ctx: ReadContext): AsyncGenerator<SourceR
   }
 }
 
-async function checkExport(settings: SourceSettings): Promise<CheckResult> {
-  let o: Options;
-  let opened;
-  try {
-    o = options(settings);
-    opened = await openExport(o.path);
-  } catch (err) {
-    return { ok: false, message: errorMessage(err) };
-  }
-  try {
+function checkExport(settings: SourceSettings): Promise<CheckResult> {
+  const open = async () => { const o = options(settings); return { o, opened: await openExport(o.path) }; };
+  return checkOpened(open, ({ opened }) => opened.files.close(), async ({ o, opened }) => {
     let messages = 0;
     const names: string[] = [];
     const problems: string[] = [];
@@ -154,11 +148,7 @@ async function checkExport(settings: SourceSettings): Promise<CheckResult> {
     const listed = names.length > 4 ? `${names.slice(0, 4).join(', ')}, …` : names.join(', ');
     const summary = `${[...platforms].join(' and ')}: ${count(n)} conversation${n === 1 ? '' : 's'}, ${count(messages)}${partial ? ' messages in the first 50' : ` message${messages === 1 ? '' : 's'}`} (${listed})${o.owner ? '' : '; owner not set'}`;
     return { ok: messages > 0, message: problems.length ? `${summary}; ${problems.join('; ')}` : summary };
-  } catch (err) {
-    return { ok: false, message: errorMessage(err) };
-  } finally {
-    await opened.files.close();
-  }
+  });
 }
 
 export const facebookMessengerSource: Source = {

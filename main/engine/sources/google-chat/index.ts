@@ -7,6 +7,7 @@ import { Transform } from 'node:stream';
 import { FerryError, configError, errorMessage } from '../../errors';
 import type { Identity, SourceRecord } from '../../item';
 import type { ExportTree } from '../shared/export-tree';
+import { checkOpened } from '../shared/check-opened';
 import { streamJson } from '../shared/json-stream';
 import type { CheckResult, ReadContext, Source, SourceSettings } from '../types';
 import { type Group, type OpenedChat, openChat } from './locate';
@@ -112,15 +113,9 @@ async function* readChat(location: string, ctx: ReadContext): AsyncGenerator<Sou
 /** check() reads group_info.json files and counts messages in at most this much JSON. */
 const CHECK_BYTES = 64 * 1024 * 1024;
 
-async function check(settings: SourceSettings): Promise<CheckResult> {
-  let opened: OpenedChat;
-  try {
-    opened = await openChat(settings.path);
-  } catch (err) {
-    return { ok: false, message: errorMessage(err) };
-  }
-  const { tree, groups } = opened;
-  try {
+function check(settings: SourceSettings): Promise<CheckResult> {
+  return checkOpened(() => openChat(settings.path), (opened: OpenedChat) => opened.tree.close(), async (opened: OpenedChat) => {
+    const { tree, groups } = opened;
     let dms = 0;
     let spaces = 0;
     let messages = 0;
@@ -142,11 +137,7 @@ async function check(settings: SourceSettings): Promise<CheckResult> {
     const owner = opened.owners.length === 1 ? `account ${opened.owners[0]!.id}, ` : '';
     const summary = `${owner}${n(dms)} direct message${dms === 1 ? '' : 's'}, ${n(spaces)} space${spaces === 1 ? '' : 's'}, ${n(messages)}${partial ? ' or more' : ''} message${messages === 1 ? '' : 's'}`;
     return { ok: true, message: problems.length ? `${summary}; ${problems.join('; ')}` : summary };
-  } catch (err) {
-    return { ok: false, message: errorMessage(err) };
-  } finally {
-    await tree.close();
-  }
+  });
 }
 
 export const googleChatSource: Source = {

@@ -8,6 +8,7 @@ import { Transform } from 'node:stream';
 import { FerryError, configError, errorMessage } from '../../errors';
 import type { SourceRecord } from '../../item';
 import { type ExportTree, openExportTree } from '../shared/export-tree';
+import { checkOpened } from '../shared/check-opened';
 import type { CheckResult, ReadContext, Source, SourceSettings } from '../types';
 import { csvRows } from './csv-rows';
 import { Ids, type Header, REQUIRED, SOURCE, isInMail, readHeader, rowRecord, COLUMNS } from './row';
@@ -88,14 +89,8 @@ async function* readMessages(location: string, ctx: ReadContext): AsyncGenerator
 /** How much of the file check() reads. */
 const CHECK_ROWS = 200_000;
 
-async function check(settings: SourceSettings): Promise<CheckResult> {
-  let opened: Opened;
-  try {
-    opened = await openMessages(settings.path);
-  } catch (err) {
-    return { ok: false, message: errorMessage(err) };
-  }
-  try {
+function check(settings: SourceSettings): Promise<CheckResult> {
+  return checkOpened(() => openMessages(settings.path), (opened: Opened) => opened.tree.close(), async (opened: Opened) => {
     let rows = 0;
     let inmail = 0;
     const conversations = new Set<string>();
@@ -123,11 +118,7 @@ async function check(settings: SourceSettings): Promise<CheckResult> {
     const message = `${n(rows)}${more} message${rows === 1 ? '' : 's'} (${n(inmail)} InMail) in ${n(conversations.size)}${more} conversation${conversations.size === 1 ? '' : 's'}`;
     if (!rows) return { ok: false, message: problems.length ? problems.join('; ') : 'messages.csv holds no messages' };
     return { ok: true, message: problems.length ? `${message}; ${problems.join('; ')}` : message };
-  } catch (err) {
-    return { ok: false, message: errorMessage(err) };
-  } finally {
-    await opened.tree.close();
-  }
+  });
 }
 
 export const linkedinMessagesSource: Source = {

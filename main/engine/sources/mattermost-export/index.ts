@@ -6,6 +6,7 @@
  */
 import type { SourceRecord } from '../../item';
 import type { CheckResult, ReadContext, Source, SourceSettings } from '../types';
+import { checkOpened } from '../shared/check-opened';
 import { errorMessage } from '../../errors';
 import { Directory, isObj } from './directory';
 import { type MattermostExport, openMattermostExport } from './export-files';
@@ -46,14 +47,8 @@ function summary(d: Directory): string {
     count(c.posts, 'post'), count(c.directPosts, 'direct post')].join(', ');
 }
 
-async function check(settings: SourceSettings): Promise<CheckResult> {
-  let exp: MattermostExport;
-  try {
-    exp = await openMattermostExport(settings.path);
-  } catch (err) {
-    return { ok: false, message: errorMessage(err) };
-  }
-  try {
+function check(settings: SourceSettings): Promise<CheckResult> {
+  return checkOpened(() => openMattermostExport(settings.path), (exp: MattermostExport) => exp.close(), async (exp: MattermostExport) => {
     const dir = new Directory();
     let first: Parsed | undefined;
     let bad = 0;
@@ -69,11 +64,7 @@ async function check(settings: SourceSettings): Promise<CheckResult> {
     }
     const partial = exp.jsonl.size > CHECK_BYTES ? ` in the first ${CHECK_BYTES / 1024 / 1024} MB` : '';
     return { ok: true, message: `Mattermost bulk export: ${summary(dir)}${partial}${bad ? `; ${count(bad, 'bad line')}` : ''}` };
-  } catch (err) {
-    return { ok: false, message: errorMessage(err) };
-  } finally {
-    await exp.close();
-  }
+  });
 }
 
 async function* read(settings: SourceSettings, ctx: ReadContext): AsyncGenerator<SourceRecord> {

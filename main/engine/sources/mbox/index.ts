@@ -9,6 +9,7 @@ import path from 'node:path';
 import type { SourceRecord } from '../../item';
 import type { CheckResult, ReadContext, Source, SourceSettings } from '../types';
 import { type ExportTree, type TreeEntry, openExportTree } from '../shared/export-tree';
+import { checkOpened } from '../shared/check-opened';
 import { configError, errorMessage } from '../../errors';
 import { MAIL_SOURCE, messageRecord } from '../mail/message-record';
 import { maxMessageBytes, maxMessageSetting, sizeText } from '../mail/settings';
@@ -67,15 +68,10 @@ async function* limited(tree: ExportTree, entryPath: string, limit: number): Asy
   }
 }
 
-async function check(settings: SourceSettings): Promise<CheckResult> {
-  let tree: ExportTree;
-  try {
-    quotingOf(settings);
-    tree = await openExportTree(settings.path);
-  } catch (err) {
-    return { ok: false, message: errorMessage(err) };
-  }
-  try {
+function check(settings: SourceSettings): Promise<CheckResult> {
+  // The quoting setting is checked before the export is opened.
+  const open = async () => { quotingOf(settings); return openExportTree(settings.path); };
+  return checkOpened(open, (tree: ExportTree) => tree.close(), async (tree: ExportTree) => {
     const { files } = await listMbox(settings.path, tree);
     if (!files.length) return { ok: false, message: `${settings.path}: no mbox files (.mbox, .mbx, or files that begin with "From ")` };
     let budget = CHECK_BYTES;
@@ -92,11 +88,7 @@ async function check(settings: SourceSettings): Promise<CheckResult> {
     const where = files.length > 1 ? `${count(files.length, 'mbox file')} (${sizeText(total)})` : `mbox (${sizeText(total)})`;
     if (!messages) return { ok: false, message: `${where}: no messages` };
     return { ok: true, message: `${where}, ${count(messages, 'message')}${total > CHECK_BYTES ? ` in the first ${sizeText(CHECK_BYTES)}` : ''}` };
-  } catch (err) {
-    return { ok: false, message: errorMessage(err) };
-  } finally {
-    await tree.close();
-  }
+  });
 }
 
 async function* read(settings: SourceSettings, ctx: ReadContext): AsyncGenerator<SourceRecord> {

@@ -4,7 +4,8 @@
  * offset, like a truncation. Shared by discord-export, facebook-messenger and teams-export.
  */
 import { Transform } from 'node:stream';
-import { dataError } from '../../errors';
+import { FerryError, dataError, errorMessage } from '../../errors';
+import type { BadRecord } from '../../item';
 import type { ExportTree } from './export-tree';
 import { type JsonValue, streamJson } from './json-stream';
 
@@ -23,4 +24,17 @@ export async function* jsonValues(tree: ExportTree, entry: string, paths: string
 /** The byte offset named in a JSON error message, for a bad record's position. */
 export function errorOffset(message: string): string | undefined {
   return /absolute position "?(\d+)/.exec(message)?.[1] ?? /byte (\d+)/.exec(message)?.[1];
+}
+
+/**
+ * The bad record of a JSON file that broke off mid-way (truncated, malformed, unreadable): where it
+ * broke, and that every message before it was read. Anything but a data error is thrown again.
+ */
+export function brokenOffRecord(err: unknown, file: string, last: string | undefined): BadRecord {
+  if (!(err instanceof FerryError) || err.errorClass !== 'data') throw err;
+  const at = errorOffset(err.message);
+  return {
+    bad: true, origin: { file, ...(at ? { position: `byte ${at}` } : {}) },
+    reason: `${errorMessage(err)}; ${last ? `every message up to ${last} was read` : 'no message could be read'}, anything after it could not be`,
+  };
 }

@@ -8,6 +8,7 @@ import type { SourceRecord } from '../../item';
 import type { CheckResult, ReadContext, Source, SourceSettings } from '../types';
 import { configError, errorMessage } from '../../errors';
 import { type ExportTree, openExportTree } from '../shared/export-tree';
+import { checkOpened } from '../shared/check-opened';
 import { type ConversationFolder, type SlackLayout, findLayout } from './layout';
 import { type ConversationInfo, type Workspace, loadWorkspace } from './workspace';
 import { readArrayFile } from './array-file';
@@ -64,25 +65,14 @@ function summary(ws: Workspace, layout: SlackLayout): string {
   ].join(', ');
 }
 
-async function check(settings: SourceSettings): Promise<CheckResult> {
-  let opened;
-  try {
-    opened = await openExport(settings.path);
-  } catch (err) {
-    return { ok: false, message: errorMessage(err) };
-  }
-  const { tree, layout } = opened;
-  try {
+function check(settings: SourceSettings): Promise<CheckResult> {
+  return checkOpened(() => openExport(settings.path), ({ tree }) => tree.close(), async ({ tree, layout }) => {
     const ws = await loadWorkspace(tree, layout);
     const found = `Slack export: ${summary(ws, layout)}`;
     if (!layout.folders.length) return { ok: false, message: `${noDayFiles(settings.path)}; found ${summary(ws, layout)}` };
     const problems = ws.problems.length ? `; ${count(ws.problems.length, 'problem')}: ${ws.problems[0]!.file} (${ws.problems[0]!.position}): ${ws.problems[0]!.reason}` : '';
     return { ok: true, message: `${found}${problems}` };
-  } catch (err) {
-    return { ok: false, message: errorMessage(err) };
-  } finally {
-    await tree.close();
-  }
+  });
 }
 
 async function* read(settings: SourceSettings, ctx: ReadContext): AsyncGenerator<SourceRecord> {

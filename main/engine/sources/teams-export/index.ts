@@ -13,7 +13,8 @@ import { FerryError, configError, errorMessage } from '../../errors';
 import type { Identity, SourceRecord } from '../../item';
 import { type ExportTree, isZipFile, openExportTree } from '../shared/export-tree';
 import type { CheckResult, ReadContext, Source, SourceSettings } from '../types';
-import { errorOffset, jsonValues } from '../shared/json-values';
+import { brokenOffRecord, jsonValues } from '../shared/json-values';
+import { checkOpened } from '../shared/check-opened';
 import { camelKeys, rec } from './graph-keys';
 import { type FileContext, SOURCE, conversationOf, messageRecord, peopleOf } from './message';
 import { type Users, readUsers, userIdentity } from './users';
@@ -147,12 +148,8 @@ async function* readExport(location: string, ctx: ReadContext): AsyncGenerator<S
           yield record;
         }
       } catch (err) {
-        if (!(err instanceof FerryError) || err.errorClass !== 'data') throw err;
-        const at = errorOffset(err.message);
-        yield {
-          bad: true, origin: { file, ...(at ? { position: `byte ${at}` } : {}) },
-          reason: `${errorMessage(err)}; ${last ? `every message up to ${last} was read` : 'no message could be read'}, anything after it could not be`,
-        };
+        // Truncated or malformed: everything before the break was yielded; say where it broke off.
+        yield brokenOffRecord(err, file, last);
       }
       if (f.counts.noOffset) ctx.notice?.(`${file}: ${count(f.counts.noOffset)} message(s) have a createdDateTime without an offset; read as UTC`);
     }
@@ -161,14 +158,8 @@ async function* readExport(location: string, ctx: ReadContext): AsyncGenerator<S
   }
 }
 
-async function checkExport(settings: SourceSettings): Promise<CheckResult> {
-  let opened: Opened;
-  try {
-    opened = await openExport(settings.path);
-  } catch (err) {
-    return { ok: false, message: errorMessage(err) };
-  }
-  try {
+function checkExport(settings: SourceSettings): Promise<CheckResult> {
+  return checkOpened(() => openExport(settings.path), (opened) => opened.tree.close(), async (opened: Opened) => {
     let messages = 0;
     let conversations = 0;
     const problems: string[] = [];
@@ -180,11 +171,7 @@ async function checkExport(settings: SourceSettings): Promise<CheckResult> {
     }
     const summary = `${count(opened.messages.length)} message file${opened.messages.length === 1 ? '' : 's'}, ${count(conversations)} conversation${conversations === 1 ? '' : 's'}, ${count(messages)} message${messages === 1 ? '' : 's'}, ${opened.users.size ? `${count(opened.users.size)} users in usersList.json` : 'no usersList.json'}`;
     return { ok: messages > 0, message: problems.length ? `${summary}; ${problems.join('; ')}` : summary };
-  } catch (err) {
-    return { ok: false, message: errorMessage(err) };
-  } finally {
-    await opened.tree.close();
-  }
+  });
 }
 
 export const teamsExportSource: Source = {
