@@ -69,3 +69,17 @@ export function plainMessage(o: { from?: string; to?: string; subject?: string; 
   ];
   return `${headers.join(eol)}${eol}${eol}${(o.body ?? 'Hello.').split('\n').join(eol)}${eol}`;
 }
+
+/**
+ * A mail source's item converts to its original bytes unchanged, behind only Ferry's headers (and
+ * a Message-ID when the original has none). Returns the converted message.
+ */
+export async function expectPassedThrough(item: Item, original: Buffer): Promise<Awaited<ReturnType<typeof convertItem>>> {
+  const m = await convertItem(item);
+  const eol = original.includes('\r\n') ? '\r\n' : '\n';
+  const hasId = /^Message-ID:/im.test(original.toString('latin1').split(`${eol}${eol}`)[0]!);
+  const prefix = [...(hasId ? [] : [`Message-ID: ${m.messageId}`]), 'X-Ferry-Message-Class: IPM.NOTE.Mail.Message', 'X-Ferry-Source: Mail'].join(eol) + eol;
+  expect(m.mime.subarray(0, prefix.length).toString('latin1')).toBe(prefix);
+  expect(m.mime.subarray(prefix.length).equals(original)).toBe(true);
+  return m;
+}

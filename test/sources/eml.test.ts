@@ -1,10 +1,8 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import { describe, expect, it } from 'vitest';
-import yazl from 'yazl';
-import { simpleParser, type AddressObject } from 'mailparser';
+import { simpleParser } from 'mailparser';
 import { emlSource } from '../../main/engine/sources/eml';
 import { convertItem } from '../../main/engine/convert/convert';
 import { messageIdFor } from '../../main/engine/convert/message-id';
@@ -12,42 +10,20 @@ import { validateItem } from '../../main/engine/validate';
 import { getSource } from '../../main/engine/sources/registry';
 import type { Item } from '../../main/engine/item';
 import { collect } from '../helpers/source';
+import { addressesOf, expectPassedThrough, plainMessage } from '../helpers/mail';
+import { writeFile } from '../helpers/files';
+import { writeZip } from '../helpers/zip';
 import { fixture } from '../helpers/fixtures';
 import { tempDir } from '../helpers/engine';
 
-const addresses = (a: AddressObject | AddressObject[] | undefined) => (Array.isArray(a) ? a : a ? [a] : []).flatMap((x) => x.value);
-
 /** A small message, CRLF unless told otherwise. */
-function message(o: { from?: string; to?: string; subject?: string; date?: string; messageId?: string; body?: string; extra?: string[]; eol?: string } = {}): Buffer {
-  const eol = o.eol ?? '\r\n';
-  const headers = [
-    ...(o.from !== undefined ? [`From: ${o.from}`] : []),
-    ...(o.to !== undefined ? [`To: ${o.to}`] : []),
-    ...(o.subject !== undefined ? [`Subject: ${o.subject}`] : []),
-    ...(o.date !== undefined ? [`Date: ${o.date}`] : []),
-    ...(o.messageId !== undefined ? [`Message-ID: ${o.messageId}`] : []),
-    ...(o.extra ?? []),
-    'MIME-Version: 1.0',
-    'Content-Type: text/plain; charset=utf-8',
-  ];
-  return Buffer.from(`${headers.join(eol)}${eol}${eol}${(o.body ?? 'Hello.').split('\n').join(eol)}${eol}`, 'utf8');
-}
+const message = (o: Parameters<typeof plainMessage>[0] = {}) => Buffer.from(plainMessage(o), 'utf8');
 
-function write(dir: string, name: string, bytes: Buffer | string): string {
-  const p = path.join(dir, name);
-  fs.mkdirSync(path.dirname(p), { recursive: true });
-  fs.writeFileSync(p, bytes);
-  return p;
-}
+const write = (dir: string, name: string, bytes: Buffer | string) => writeFile(path.join(dir, name), bytes);
 
 /** Converts an item and checks the "kept as it is" promise: Ferry headers, then the original bytes, nothing else. */
-async function expectPassedThrough(item: Item, original: Buffer): Promise<Awaited<ReturnType<typeof convertItem>>> {
-  const m = await convertItem(item);
-  const eol = original.includes('\r\n') ? '\r\n' : '\n';
-  const hasId = /^Message-ID:/im.test(original.subarray(0, original.indexOf(`${eol}${eol}`)).toString('latin1'));
-  const prefix = [...(hasId ? [] : [`Message-ID: ${m.messageId}`]), 'X-Ferry-Message-Class: IPM.NOTE.Mail.Message', 'X-Ferry-Source: Mail'].join(eol) + eol;
-  expect(m.mime.subarray(0, prefix.length).toString('latin1')).toBe(prefix);
-  expect(m.mime.subarray(prefix.length).equals(original)).toBe(true);
+async function expectKeptAsItIs(item: Item, original: Buffer): Promise<Awaited<ReturnType<typeof convertItem>>> {
+  const m = await expectPassedThrough(item, original);
   expect(m.messageClass).toBe('IPM.NOTE.Mail.Message');
   return m;
 }
@@ -56,8 +32,8 @@ async function expectPassedThrough(item: Item, original: Buffer): Promise<Awaite
 async function expectSameFields(item: Item): Promise<void> {
   const m = await convertItem(item);
   const p = await simpleParser(m.mime);
-  expect(addresses(p.from)[0]?.address).toBe(item.from?.id);
-  expect(addresses(p.from)[0]?.name ?? '').toBe(item.from?.name ?? '');
+  expect(addressesOf(p.from)[0]?.address).toBe(item.from?.id);
+  expect(addressesOf(p.from)[0]?.name ?? '').toBe(item.from?.name ?? '');
   expect([...addresses(p.to), ...addresses(p.cc), ...addresses(p.bcc)].map((a) => a.address)).toEqual(item.to.map((t) => t.id));
   expect(p.subject).toBe(item.subject);
   expect(p.date?.toISOString()).toBe(item.date?.toISOString());
@@ -94,7 +70,7 @@ describe('eml source over the copied samples', () => {
     expect(i!.date?.toISOString()).toBe('2008-11-22T04:04:59.000Z');
     expect(i!.text).toBe('Plain email.\n\nHope it works well!\n\nMikel');
     expect(validateItem(i!)).toBeNull();
-    await expectPassedThrough(i!, fs.readFileSync(fixture('eml', 'basic_email_lf.eml')));
+    await expectKeptAsItIs(i!, fs.readFileSync(fixture('eml', 'basic_email_lf.eml')));
     await expectSameFields(i!);
   });
 
@@ -139,7 +115,7 @@ describe('eml source over the copied samples', () => {
     expect(content.length).toBe(399);
     const parsed = await simpleParser(original);
     expect(content.equals(parsed.attachments[0]!.content)).toBe(true);
-    await expectPassedThrough(i!, original);
+    await expectKeptAsItIs(i!, original);
     await expectSameFields(i!);
   });
 
@@ -155,7 +131,7 @@ describe('eml source over the copied samples', () => {
       expect(content.equals(parsed.attachments[n]!.content)).toBe(true);
       expect(content.length).toBe(a.size);
     }
-    await expectPassedThrough(i!, fs.readFileSync(fixture('eml', 'mimetorture.eml')));
+    await expectKeptAsItIs(i!, fs.readFileSync(fixture('eml', 'mimetorture.eml')));
   });
 });
 
@@ -169,7 +145,7 @@ describe('eml source over files made here', () => {
     expect(items).toHaveLength(2);
     const sha = createHash('sha256').update(bytes).digest('hex');
     expect(items.map((i) => i.id)).toEqual([sha, sha]);
-    const a = await expectPassedThrough(items[0]!, bytes);
+    const a = await expectKeptAsItIs(items[0]!, bytes);
     const b = await convertItem(items[1]!);
     expect(a.messageId).toBe(messageIdFor('Mail', sha));
     expect(b.messageId).toBe(a.messageId);
@@ -213,13 +189,12 @@ describe('eml source over files made here', () => {
   it('reads a ZIP of .eml files in place, in path order', async () => {
     const dir = tempDir();
     const zipPath = path.join(dir, 'mail.zip');
-    const zip = new yazl.ZipFile();
-    zip.addBuffer(message({ from: 'c@contoso.com', to: 'x@fabrikam.com', date: '1 Jan 2024 00:00 +0000', messageId: '<c@z>' }), 'inbox/c.eml');
-    zip.addBuffer(message({ from: 'a@contoso.com', to: 'x@fabrikam.com', date: '1 Jan 2024 00:00 +0000', messageId: '<a@z>', eol: '\n' }), 'a.EML');
-    zip.addBuffer(Buffer.from('not mail'), 'readme.txt');
-    zip.addBuffer(message({ from: 'b@contoso.com', to: 'x@fabrikam.com', date: '1 Jan 2024 00:00 +0000' }), 'inbox/b.eml');
-    zip.end();
-    await pipeline(zip.outputStream, fs.createWriteStream(zipPath));
+    await writeZip(zipPath, [
+      ['inbox/c.eml', message({ from: 'c@contoso.com', to: 'x@fabrikam.com', date: '1 Jan 2024 00:00 +0000', messageId: '<c@z>' })],
+      ['a.EML', message({ from: 'a@contoso.com', to: 'x@fabrikam.com', date: '1 Jan 2024 00:00 +0000', messageId: '<a@z>', eol: '\n' })],
+      ['readme.txt', 'not mail'],
+      ['inbox/b.eml', message({ from: 'b@contoso.com', to: 'x@fabrikam.com', date: '1 Jan 2024 00:00 +0000' })],
+    ]);
     const { items, bad, notices } = await collect(emlSource, { path: zipPath });
     expect(bad).toEqual([]);
     expect(items.map((i) => i.origin.file)).toEqual([`${zipPath}!a.EML`, `${zipPath}!inbox/b.eml`, `${zipPath}!inbox/c.eml`]);
@@ -237,8 +212,8 @@ describe('eml source over files made here', () => {
     write(dir, 'lf.eml', lf);
     const { items } = await collect(emlSource, { path: dir });
     expect(items.map((i) => i.text)).toEqual(['line one\nline two\n', 'line one\nline two\n']);
-    const m1 = await expectPassedThrough(items[0]!, crlf);
-    const m2 = await expectPassedThrough(items[1]!, lf);
+    const m1 = await expectKeptAsItIs(items[0]!, crlf);
+    const m2 = await expectKeptAsItIs(items[1]!, lf);
     expect(m1.mime.toString('latin1')).toMatch(/^X-Ferry-Message-Class: IPM\.NOTE\.Mail\.Message\r\nX-Ferry-Source: Mail\r\n/);
     expect(m2.mime.toString('latin1')).toMatch(/^X-Ferry-Message-Class: IPM\.NOTE\.Mail\.Message\nX-Ferry-Source: Mail\n/);
   });
