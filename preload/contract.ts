@@ -60,6 +60,11 @@ export const CountsSchema = z.object({
 export type CountsView = z.infer<typeof CountsSchema>;
 
 const RunStatusSchema = z.enum(['running', 'completed', 'cancelled', 'interrupted', 'failed']);
+/**
+ * Why a run stopped before the end of its export when Ferry stopped it (the status stays 'cancelled'):
+ * `daily-cap`, the connector's daily cap paused it and the next run resumes it. Null or absent otherwise.
+ */
+const StopReasonSchema = z.enum(['daily-cap']).nullable();
 const RunModeSchema = z.enum(['import', 'preview']);
 const ItemStatusSchema = z.enum(['imported', 'partial', 'duplicate', 'failed']);
 export type ItemStatusView = z.infer<typeof ItemStatusSchema>;
@@ -101,7 +106,8 @@ export const RunSummarySchema = z.object({
   id: z.number(), connectorId: z.number().nullable(), connectorName: z.string().nullable(), kind: z.string(), input: z.string(),
   mode: RunModeSchema, destination: z.string(), status: RunStatusSchema, startedAt: z.string(), finishedAt: z.string().nullable(),
   error: z.string().nullable(), counts: CountsSchema,
-  /** Set when the daily cap stopped the run: the rest is deferred to the next run. */
+  stopReason: StopReasonSchema,
+  /** Set when the daily cap stopped the run (stopReason 'daily-cap'): the rest is deferred to the next run. */
   deferred: z.boolean(),
   /** An unmapped-queue re-import, not a connector run. */
   reimport: z.boolean(),
@@ -140,6 +146,7 @@ export const RunReportSchema = z.object({
   error: z.string().optional(), resumed: z.boolean(), startedAt: z.string(), finishedAt: z.string().nullable(), elapsedMs: z.number(),
   counts: CountsSchema, failures: z.array(z.object({ item: z.string(), reason: z.string() })), failuresOmitted: z.number(),
   notices: z.array(z.string()),
+  stopReason: StopReasonSchema.optional(),
 });
 export type RunReportView = z.infer<typeof RunReportSchema>;
 

@@ -1,6 +1,9 @@
 /** Human-readable renderings of reports and tables for the terminal. */
 import type { RunReport } from '../engine/runs/run';
 import type { RunRow } from '../engine/store/runs';
+import { type StopReason, shownStatus } from '../engine/connectors/run-stop';
+
+type WithStop = { stopReason?: StopReason | null };
 
 export function formatDuration(ms: number): string {
   if (ms < 1000) return `${ms} ms`;
@@ -16,11 +19,11 @@ export function table(rows: (string | number)[][], header: string[]): string {
   return all.map((r) => r.map((c, i) => (typeof rows[0]?.[i] === 'number' ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd()).join('\n');
 }
 
-export function formatReport(r: RunReport, opts: { maxFailures?: number } = {}): string {
+export function formatReport(r: RunReport & WithStop, opts: { maxFailures?: number } = {}): string {
   const c = r.counts;
   const lines = [
     `Run ${r.runId} — ${r.mode === 'preview' ? 'preview' : 'import'} of ${r.kind} ${r.input}`,
-    `  destination ${r.destination}; ${r.status}${r.resumed ? ' (resumed)' : ''}${r.error ? `: ${r.error}` : ''} in ${formatDuration(r.elapsedMs)}`,
+    `  destination ${r.destination}; ${shownStatus(r.status, r.stopReason)}${r.resumed ? ' (resumed)' : ''}${r.error ? `: ${r.error}` : ''} in ${formatDuration(r.elapsedMs)}`,
     `  available ${c.available}  ${r.mode === 'preview' ? 'ready' : 'imported'} ${c.imported}  partial ${c.partial}  duplicate ${c.duplicate}  failed ${c.failed}  unmapped ${c.unmapped}`,
   ];
   const max = opts.maxFailures ?? 20;
@@ -34,9 +37,9 @@ export function formatReport(r: RunReport, opts: { maxFailures?: number } = {}):
   return lines.join('\n');
 }
 
-export function formatRuns(runs: (RunRow & { counts: RunReport['counts'] })[]): string {
+export function formatRuns(runs: (RunRow & WithStop & { counts: RunReport['counts'] })[]): string {
   if (!runs.length) return 'No runs yet.';
-  return table(runs.map((r) => [r.id, r.startedAt.replace('T', ' ').slice(0, 19), r.mode, r.kind, r.status,
+  return table(runs.map((r) => [r.id, r.startedAt.replace('T', ' ').slice(0, 19), r.mode, r.kind, shownStatus(r.status, r.stopReason),
     r.counts.available, r.counts.imported, r.counts.partial, r.counts.duplicate, r.counts.failed, r.counts.unmapped, r.input]),
   ['run', 'started (UTC)', 'mode', 'kind', 'status', 'available', 'imported', 'partial', 'duplicate', 'failed', 'unmapped', 'input']);
 }

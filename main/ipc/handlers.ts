@@ -15,6 +15,7 @@ import { destinationForm, destinationForms } from '../engine/connectors/destinat
 import { credentialEntries } from '../engine/connectors/credentials';
 import { convertOptionsOf, folderOf } from '../engine/connectors/connector-run';
 import { knownMailboxes, routingConfigFor } from '../engine/connectors/connector-routing';
+import { withStopReason } from '../engine/connectors/run-stop';
 import type { Handlers } from './dispatch';
 import type { Host } from './host';
 import { allowedExternalUrl } from './host';
@@ -166,7 +167,7 @@ export function createHandlers(ctx: HandlerContext): Handlers {
       const names = connectorNames(connectors.list());
       return engine.runs.list({ ...(connectorId !== undefined ? { connectorId } : {}), limit: limit ?? 200 }).map((r) => runSummary(engine, r, names));
     },
-    'runs.report': ({ runId }) => engine.report(runId),
+    'runs.report': ({ runId }) => withStopReason(engine.db, runId, engine.report(runId)),
     'runs.items': ({ runId, status, search, offset, limit }) => {
       if (!engine.runs.get(runId)) throw configError(`run ${runId} does not exist`);
       return itemsPage(engine, runId, { status, search }, offset, limit);

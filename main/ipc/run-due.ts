@@ -4,6 +4,7 @@
  * app, headless) through the same RunManager the open app uses.
  */
 import type { FerryService } from './service';
+import { shownStatus } from '../engine/connectors/run-stop';
 
 export interface RunDueSummary {
   exitCode: number;
@@ -21,7 +22,7 @@ export async function runDueConnectors(svc: FerryService): Promise<RunDueSummary
     if (!r) { failed = true; lines.push(`${name}: did not run (see the app's history)`); continue; }
     if (r.report?.status === 'failed') failed = true;
     const c = r.report?.counts;
-    lines.push(`${name}: ${r.report ? `run ${r.report.runId} ${r.report.status}, ${c!.imported} imported, ${c!.duplicate} duplicate, ${c!.failed} failed` : 'nothing to do'}${r.deferred ? ` — ${r.message}` : ''}`);
+    lines.push(`${name}: ${r.report ? `run ${r.report.runId} ${shownStatus(r.report.status, r.report.stopReason)}, ${c!.imported} imported, ${c!.duplicate} duplicate, ${c!.failed} failed` : 'nothing to do'}${r.deferred ? ` — ${r.message}` : ''}`);
   }
   if (!started.length) lines.push('No connector is due.');
   return { exitCode: failed ? 1 : 0, lines };

@@ -7,7 +7,7 @@ import { getSource } from '../engine/sources/registry';
 import type { Connector } from '../engine/connectors/connector-store';
 import { destinationForm } from '../engine/connectors/destination-forms';
 import { credentialEntries, credentialStatus } from '../engine/connectors/credentials';
-import { wasDeferred } from '../engine/connectors/connector-run';
+import { stopReasonOf } from '../engine/connectors/run-stop';
 import { importedToday } from '../engine/connectors/daily-cap';
 import { nextRunAt } from '../engine/connectors/schedule';
 import { knownMailboxes } from '../engine/connectors/connector-routing';
@@ -15,10 +15,11 @@ import { knownMailboxes } from '../engine/connectors/connector-routing';
 const REIMPORT_KIND = 'unmapped-reimport';
 
 export function runSummary(engine: Engine, r: RunRow, connectorNames: ReadonlyMap<number, string>): RunSummary {
+  const stopReason = stopReasonOf(engine.db, r.id, r);
   return {
     id: r.id, connectorId: r.connectorId, connectorName: r.connectorId !== null ? connectorNames.get(r.connectorId) ?? null : null,
     kind: r.kind, input: r.input, mode: r.mode, destination: r.destination, status: r.status, startedAt: r.startedAt, finishedAt: r.finishedAt,
-    error: r.error, counts: engine.runs.counts(r.id), deferred: wasDeferred(engine.runs.notices(r.id)), reimport: r.kind === REIMPORT_KIND,
+    error: r.error, counts: engine.runs.counts(r.id), stopReason, deferred: stopReason === 'daily-cap', reimport: r.kind === REIMPORT_KIND,
   };
 }
 

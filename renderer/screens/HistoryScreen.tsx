@@ -5,6 +5,7 @@ import { call, errorText } from '../api';
 import { dateTime, num } from '../format';
 import { useStore } from '../store';
 import { EmptyState, StatusBadge } from '../components/bits';
+import { RunStatusBadge } from '../components/RunStatus';
 import { Report } from './RunScreen';
 
 const PAGE = 100;
@@ -40,6 +41,9 @@ function RunLog({ runId }: { runId: number }) {
     <div className="card" aria-labelledby="run-log-title">
       <h2 id="run-log-title">Run {runId}</h2>
       {error ? <p className="form-error" role="alert">{error}</p> : null}
+      {report?.stopReason === 'daily-cap' ? (
+        <p role="note"><RunStatusBadge status={report.status} stopReason={report.stopReason} /> The connector's daily cap stopped this run. The remaining items continue at the next scheduled run, which resumes it; nothing is imported twice.</p>
+      ) : null}
       {report ? <Report report={report} /> : null}
       <form className="toolbar" onSubmit={(e) => { e.preventDefault(); setPage(0); setQuery(search.trim()); }}>
         <div className="field inline">
@@ -129,7 +133,7 @@ export function HistoryScreen() {
                   <td>{dateTime(r.startedAt)}</td>
                   <td>{r.reimport ? 'Unmapped re-import' : r.connectorName ?? <span className="muted">{r.kind}</span>}</td>
                   <td>{r.mode}</td>
-                  <td><StatusBadge status={r.deferred ? 'deferred' : r.status} /></td>
+                  <td><RunStatusBadge status={r.status} stopReason={r.stopReason} /></td>
                   <td className="num">{num(r.counts.available)}</td><td className="num">{num(r.counts.imported)}</td><td className="num">{num(r.counts.partial)}</td>
                   <td className="num">{num(r.counts.duplicate)}</td><td className="num">{num(r.counts.failed)}</td><td className="num">{num(r.counts.unmapped)}</td>
                 </tr>

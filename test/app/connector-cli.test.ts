@@ -50,7 +50,14 @@ describe('ferry connector', () => {
     // The cap defers the rest; a second run the same day does nothing more.
     const first = await ferry(data, 'connector', 'run', 'Mail', '--json', '--no-progress');
     expect(first.code).toBe(0);
-    expect(JSON.parse(first.out)).toMatchObject([{ deferred: true, report: { status: 'cancelled', counts: { imported: 3 } } }]);
+    expect(JSON.parse(first.out)).toMatchObject([{ deferred: true, report: { status: 'cancelled', stopReason: 'daily-cap', counts: { imported: 3 } } }]);
+    const runId = (JSON.parse(first.out) as { report: { runId: number } }[])[0]!.report.runId;
+    // The history says why it stopped.
+    expect((await ferry(data, 'runs')).out).toMatch(new RegExp(`^\\s*${runId}\\s.*\\bpaused-daily-cap\\b`, 'm'));
+    expect(JSON.parse((await ferry(data, 'runs', '--json')).out)).toMatchObject([{ id: runId, status: 'cancelled', stopReason: 'daily-cap' }]);
+    const report = (await ferry(data, 'run', String(runId))).out;
+    expect(report).toMatch(/; paused-daily-cap in /);
+    expect(report).toMatch(/note: Daily cap reached: 3 items imported today by "Mail" \(cap 3 a day\)\. The remaining items continue at the next scheduled run \(.+ UTC\), which resumes this run/);
     const second = await ferry(data, 'connector', 'run', String(c.id), '--json', '--no-progress');
     expect(JSON.parse(second.out)).toMatchObject([{ deferred: true, report: null, message: expect.stringMatching(/already imported today/) }]);
 

@@ -9,6 +9,8 @@ import { ConnectorStore, DEFAULT_DAILY_CAP, type ConnectorDraft } from '../../ma
 import { runConnector } from '../../main/engine/connectors/connector-run';
 import { importedToday, startOfNextLocalDay } from '../../main/engine/connectors/daily-cap';
 import { isDue, nextRunAt } from '../../main/engine/connectors/schedule';
+import { stopReasonOf } from '../../main/engine/connectors/run-stop';
+import { runSummary } from '../../main/ipc/views';
 import { tempDir } from '../helpers/engine';
 import { writeMbox } from './helpers/exports';
 
@@ -113,8 +115,12 @@ describe('daily cap', () => {
     expect(first.deferred).toBe(true);
     expect(first.report?.status).toBe('cancelled');
     expect(first.report?.counts.imported).toBe(10);
-    expect(first.report?.notices.some((n) => n.startsWith('Daily cap reached'))).toBe(true);
+    expect(first.report?.stopReason).toBe('daily-cap');
+    expect(first.report?.notices.at(-1)).toMatch(/^Daily cap reached: 10 items imported today by "Contoso mail" \(cap 10 a day\)\. The remaining items continue at the next run \(tomorrow at the earliest/);
     expect(importedToday(engine.db, c.id, today)).toBe(10);
+    const runId = first.report!.runId;
+    const summary = () => runSummary(engine, engine.runs.get(runId)!, new Map([[c.id, c.name]]));
+    expect(summary()).toMatchObject({ status: 'cancelled', stopReason: 'daily-cap', deferred: true });
 
     // The same day: nothing more runs.
     const again = await runConnector(engine, c, { mode: 'import', now: today });
@@ -130,11 +136,16 @@ describe('daily cap', () => {
     expect(second.report?.resumed).toBe(true);
     expect(second.deferred).toBe(true);
     expect(second.report?.counts.imported).toBe(20);
+    expect(second.report?.stopReason).toBe('daily-cap');
 
     const third = await runConnector(engine, c, { mode: 'import', now: dayAfter });
     expect(third.deferred).toBe(false);
     expect(third.report?.status).toBe('completed');
     expect(third.report?.counts).toMatchObject({ available: 25, imported: 25, duplicate: 0, failed: 0 });
+    // Completed in the end: the earlier sessions' cap notices no longer make it "paused".
+    expect(third.report?.runId).toBe(runId);
+    expect(third.report?.stopReason).toBeNull();
+    expect(summary()).toMatchObject({ status: 'completed', stopReason: null, deferred: false });
     const archived = engine.db.prepare('SELECT COUNT(*) AS n FROM messages').get() as { n: number };
     expect(archived.n).toBe(25);
 
@@ -164,6 +175,27 @@ describe('daily cap', () => {
     expect(third.report?.counts).toMatchObject({ duplicate: 6, imported: 4 });
     const archived = engine.db.prepare('SELECT COUNT(*) AS n FROM messages').get() as { n: number };
     expect(archived.n).toBe(10);
+  });
+
+  it('says when the cap paused a run and when the rest continues; a later cancel by the admin is a cancel', async () => {
+    const { engine, store, dir } = open();
+    const c = store.save(draft(writeMbox(dir, 9), { dailyCap: 4, schedule: { enabled: true, everyHours: 6 } }));
+    const day1 = new Date(startOfNextLocalDay(new Date()).getTime() + 3600_000);
+    const first = await runConnector(engine, c, { mode: 'import', now: day1, batchSize: 2 });
+    expect(first.report).toMatchObject({ status: 'cancelled', stopReason: 'daily-cap', counts: { imported: 4 } });
+    const next = startOfNextLocalDay(day1).toISOString().slice(0, 16).replace('T', ' ');
+    expect(first.message).toContain(`4 items imported today by "Contoso mail" (cap 4 a day). The remaining items continue at the next scheduled run (${next} UTC), which resumes this run`);
+    const run = () => engine.runs.get(first.report!.runId)!;
+    expect(stopReasonOf(engine.db, run().id, run())).toBe('daily-cap');
+
+    // The next day the admin cancels the resumed run at once: it is cancelled, not paused by the cap.
+    const ac = new AbortController();
+    ac.abort();
+    const day2 = new Date(startOfNextLocalDay(day1).getTime() + 3600_000);
+    const cancelled = await runConnector(engine, c, { mode: 'import', now: day2, signal: ac.signal });
+    expect(cancelled.report).toMatchObject({ runId: first.report!.runId, status: 'cancelled', stopReason: null });
+    expect(cancelled.deferred).toBe(false);
+    expect(stopReasonOf(engine.db, run().id, run())).toBeNull();
   });
 
   it('a cancel by the admin is not taken for the cap', async () => {

@@ -11,7 +11,8 @@ import { progressReporter } from '../progress';
 import { configError } from '../../engine/errors';
 import type { Engine } from '../../engine/engine';
 import { type Connector, type ConnectorDraft, ConnectorStore, DEFAULT_DAILY_CAP, DEFAULT_EVERY_HOURS } from '../../engine/connectors/connector-store';
-import { type ConnectorRunResult, runConnector, wasDeferred } from '../../engine/connectors/connector-run';
+import { type ConnectorRunResult, runConnector } from '../../engine/connectors/connector-run';
+import { stopReasonOf } from '../../engine/connectors/run-stop';
 import { credentialEntries, credentialStatus } from '../../engine/connectors/credentials';
 import { knownMailboxes } from '../../engine/connectors/connector-routing';
 import { importedToday } from '../../engine/connectors/daily-cap';
@@ -55,7 +56,7 @@ function overview(engine: Engine, c: Connector, now: Date) {
   const next = nextRunAt(c, { lastImportStartedAt: last?.startedAt ?? null, capReached: today >= c.dailyCap }, now);
   return {
     ...c,
-    lastRun: last ? { id: last.id, status: last.status, startedAt: last.startedAt, deferred: wasDeferred(engine.runs.notices(last.id)), counts: engine.runs.counts(last.id) } : null,
+    lastRun: last ? { id: last.id, status: last.status, startedAt: last.startedAt, deferred: stopReasonOf(engine.db, last.id, last) === 'daily-cap', counts: engine.runs.counts(last.id) } : null,
     nextRunAt: next?.toISOString() ?? null, importedToday: today,
   };
 }

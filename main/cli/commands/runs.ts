@@ -5,6 +5,7 @@ import { CliContext, withGlobals } from '../context';
 import { formatReport, formatRuns, table } from '../format';
 import { configError } from '../../engine/errors';
 import type { ItemStatus } from '../../engine/store/runs';
+import { withStopReason } from '../../engine/connectors/run-stop';
 
 const STATUSES: ItemStatus[] = ['imported', 'partial', 'duplicate', 'failed'];
 
@@ -16,7 +17,7 @@ export function registerRuns(program: Command): void {
     .action((f: { limit: string }, cmd: Command) => {
       const ctx = CliContext.of(cmd);
       const engine = ctx.open();
-      const runs = engine.runs.list({ limit: Number(f.limit) || 50 }).map((r) => ({ ...r, counts: engine.runs.counts(r.id) }));
+      const runs = engine.runs.list({ limit: Number(f.limit) || 50 }).map((r) => ({ ...withStopReason(engine.db, r.id, r), counts: engine.runs.counts(r.id) }));
       ctx.print(() => formatRuns(runs), runs);
     });
 
@@ -30,7 +31,7 @@ export function registerRuns(program: Command): void {
       if (!Number.isInteger(runId) || runId <= 0) throw configError(`run id must be a positive number, got "${id}"`);
       if (f.status && !STATUSES.includes(f.status as ItemStatus)) throw configError(`--status must be one of ${STATUSES.join(', ')}`);
       const engine = ctx.open();
-      const r = engine.report(runId);
+      const r = withStopReason(engine.db, runId, engine.report(runId));
       if (f.csv) {
         process.stdout.write(`${Papa.unparse([RUN_LOG_COLUMNS])}\r\n`);
         for (const it of engine.runs.iterateItems(runId)) {

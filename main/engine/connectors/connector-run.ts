@@ -15,6 +15,8 @@ import type { ConvertOptions } from '../convert/convert';
 import type { Connector } from './connector-store';
 import { routingConfigFor } from './connector-routing';
 import { CapGuard, DEFERRED_NOTICE, cappedBatchSize, importedToday } from './daily-cap';
+import { type StopReason, withStopReason } from './run-stop';
+import { nextRunAt } from './schedule';
 
 export interface ConnectorRunOptions {
   mode: 'import' | 'preview';
@@ -24,9 +26,11 @@ export interface ConnectorRunOptions {
   batchSize?: number;
 }
 
+export type ConnectorRunReport = RunReport & { stopReason: StopReason | null };
+
 export interface ConnectorRunResult {
   /** Null when nothing ran because today's cap was already used up. */
-  report: RunReport | null;
+  report: ConnectorRunReport | null;
   /** The cap stopped the run (or kept it from starting): the rest waits for the next run. */
   deferred: boolean;
   message: string;
@@ -73,7 +77,7 @@ export async function runConnector(engine: Engine, c: Connector, o: ConnectorRun
   };
   if (o.mode === 'preview') {
     const report = await executeRun(engine.db, { ...base, source, ...(o.signal ? { signal: o.signal } : {}) });
-    return { report, deferred: false, message: `preview run ${report.runId} ${report.status}` };
+    return { report: { ...report, stopReason: null }, deferred: false, message: `preview run ${report.runId} ${report.status}` };
   }
 
   const remaining = c.dailyCap - importedToday(engine.db, c.id, now);
@@ -108,15 +112,21 @@ export async function runConnector(engine: Engine, c: Connector, o: ConnectorRun
   // The cap fired and the run stopped for it (a cancel by the admin at the same moment counts as the admin's).
   const deferred = capped && report.status === 'cancelled' && !o.signal?.aborted;
   if (deferred) {
-    const msg = `${DEFERRED_NOTICE} (${c.dailyCap.toLocaleString('en-US')} items a day): the remaining items are deferred to the next run, which resumes this one.`;
+    // Today's imports as the guard counted them: before this run, plus this session's.
+    const today = c.dailyCap - remaining + report.counts.imported + report.counts.partial - (atStart ? atStart.imported + atStart.partial : 0);
+    const msg = capNotice(c, today, report.startedAt, now);
+    // Written after the run ended: that order is what marks the run as paused by the cap (run-stop.ts).
     engine.runs.addNotice(report.runId, msg);
     report.notices.push(msg);
-    return { report, deferred, message: msg };
+    return { report: withStopReason(engine.db, report.runId, report), deferred, message: msg };
   }
-  return { report, deferred: false, message: `run ${report.runId} ${report.status}` };
+  return { report: { ...report, stopReason: null }, deferred: false, message: `run ${report.runId} ${report.status}` };
 }
 
-/** Whether a run was stopped by the daily cap. */
-export function wasDeferred(notices: string[]): boolean {
-  return notices.some((n) => n.startsWith(DEFERRED_NOTICE));
+/** "Daily cap reached: N items imported today …, the rest continue at the next scheduled run (when)". */
+function capNotice(c: Connector, today: number, runStartedAt: string, now: Date): string {
+  const n = (x: number) => x.toLocaleString('en-US');
+  const next = nextRunAt(c, { lastImportStartedAt: runStartedAt, capReached: true }, now);
+  const when = next ? `at the next scheduled run (${next.toISOString().slice(0, 16).replace('T', ' ')} UTC)` : 'at the next run (tomorrow at the earliest: the schedule is off)';
+  return `${DEFERRED_NOTICE}: ${n(today)} item${today === 1 ? '' : 's'} imported today by "${c.name}" (cap ${n(c.dailyCap)} a day). The remaining items continue ${when}, which resumes this run; nothing is imported twice.`;
 }
