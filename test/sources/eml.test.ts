@@ -34,7 +34,7 @@ async function expectSameFields(item: Item): Promise<void> {
   const p = await simpleParser(m.mime);
   expect(addressesOf(p.from)[0]?.address).toBe(item.from?.id);
   expect(addressesOf(p.from)[0]?.name ?? '').toBe(item.from?.name ?? '');
-  expect([...addresses(p.to), ...addresses(p.cc), ...addresses(p.bcc)].map((a) => a.address)).toEqual(item.to.map((t) => t.id));
+  expect([...addressesOf(p.to), ...addressesOf(p.cc), ...addressesOf(p.bcc)].map((a) => a.address)).toEqual(item.to.map((t) => t.id));
   expect(p.subject).toBe(item.subject);
   expect(p.date?.toISOString()).toBe(item.date?.toISOString());
   expect(p.text ?? '').toBe(item.text);
