@@ -34,7 +34,7 @@ export interface RoundTripChecks {
  */
 export async function expectRoundTrip(item: Item, checks: RoundTripChecks = {}): Promise<{ parsed: ParsedMail; message: Awaited<ReturnType<typeof convertItem>> }> {
   const source = checks.source ?? item.source;
-  expect(validateItem(item)).toBeNull();
+  expect(validateItem(item), item.id).toBeNull();
   const message = await convertItem(item);
   const parsed = await simpleParser(message.mime);
   expect(parsed.messageId).toBe(messageIdFor(source, item.id));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DateTime } from 'luxon';
-import { type AddressObject, simpleParser } from 'mailparser';
+import { simpleParser } from 'mailparser';
 import { getSource } from '../../main/engine/sources/registry';
 import { telegramExportSource } from '../../main/engine/sources/telegram-export';
 import { MESSAGE_MODE_SETTING, messageContent, transcriptRecords, withTranscriptOption } from '../../main/engine/sources/shared/transcript';
@@ -13,10 +13,9 @@ import { convertItem } from '../../main/engine/convert/convert';
 import { messageIdFor } from '../../main/engine/convert/message-id';
 import { repoRoot } from '../helpers/fixtures';
 import { attachmentContents, collect } from '../helpers/source';
+import { addressesOf } from '../helpers/mail';
 import path from 'node:path';
 import fs from 'node:fs';
-
-const addr = (a: AddressObject | AddressObject[] | undefined) => (Array.isArray(a) ? a : a ? [a] : []).flatMap((x) => x.value);
 
 const person = (id: string, name: string): Identity => ({ id, kind: 'user-id', platform: 'synth', name });
 const ANN = person('U1', 'Ann Lee');
@@ -189,8 +188,8 @@ describe('transcript: the option on chat sources', () => {
       expect(validateItem(t)).toBeNull();
       const parsed = await simpleParser((await convertItem(t)).mime);
       expect(parsed.messageId).toBe(messageIdFor(t.source, t.id));
-      expect(addr(parsed.from).map((a) => a.address)).toHaveLength(1);
-      expect(addr(parsed.to)).toHaveLength(new Set(t.to.map((p) => p.id)).size);
+      expect(addressesOf(parsed.from).map((a) => a.address)).toHaveLength(1);
+      expect(addressesOf(parsed.to)).toHaveLength(new Set(t.to.map((p) => p.id)).size);
       expect(parsed.subject).toBe(t.subject);
       expect(parsed.date?.toISOString()).toBe(members[0]!.date!.toISOString());
       expect(parsed.headers.get('x-ferry-message-class')).toBe(`IPM.NOTE.${t.source}.Transcript`);

@@ -1,49 +1,31 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import yazl from 'yazl';
-import { type AddressObject, simpleParser } from 'mailparser';
 import { whatsappChatSource as source } from '../../main/engine/sources/whatsapp-chat';
 import { getSource } from '../../main/engine/sources/registry';
 import type { Item } from '../../main/engine/item';
-import { validateItem } from '../../main/engine/validate';
-import { convertItem } from '../../main/engine/convert/convert';
-import { messageIdFor } from '../../main/engine/convert/message-id';
 import { FerryError } from '../../main/engine/errors';
 import { attachmentContents, collect } from '../helpers/source';
+import { addressesOf, expectRoundTrip } from '../helpers/mail';
+import { writeZip as writeZipFile } from '../helpers/zip';
 import { fixture } from '../helpers/fixtures';
 import { tempDir } from '../helpers/engine';
 
 const wa = (...p: string[]) => fixture('whatsapp-chat', ...p);
 const made = (...p: string[]) => wa('made', ...p);
 const iso = (items: Item[]) => items.map((i) => i.date!.toISOString());
-const addrs = (a: AddressObject | AddressObject[] | undefined) => (Array.isArray(a) ? a : a ? [a] : []).flatMap((x) => x.value);
 
 /** Every item must pass the schema check and become a message that mailparser reads back. */
 async function roundTrip(items: Item[]) {
   const parsed = [];
   for (const item of items) {
-    expect(validateItem(item), item.id).toBeNull();
-    const m = await convertItem(item);
-    const p = await simpleParser(m.mime);
-    expect(p.messageId).toBe(messageIdFor('WhatsApp', item.id));
-    expect(p.date?.toISOString()).toBe(item.date!.toISOString());
-    expect(p.headers.get('x-ferry-message-class')).toBe(`IPM.NOTE.WhatsApp.${item.event}`);
-    expect(addrs(p.to).length).toBe(item.to.length);
-    expect(p.subject).toBe(item.subject);
-    parsed.push(p);
+    parsed.push((await expectRoundTrip(item, { source: 'WhatsApp', to: 'count', messageClass: true })).parsed);
   }
   return parsed;
 }
 
-function writeZip(file: string, entries: [string, Buffer | string][]): Promise<void> {
-  const zip = new yazl.ZipFile();
-  for (const [name, data] of entries) zip.addBuffer(Buffer.isBuffer(data) ? data : Buffer.from(data), name, { mtime: new Date(Date.UTC(2024, 4, 1)) });
-  zip.end();
-  return new Promise((resolve, reject) => {
-    zip.outputStream.pipe(fs.createWriteStream(file)).on('close', () => resolve()).on('error', reject);
-  });
-}
+/** A chat ZIP as the phone exports it (entry dates pinned). */
+const writeZip = (file: string, entries: [string, Buffer | string][]) => writeZipFile(file, entries, { mtime: new Date(Date.UTC(2024, 4, 1)) });
 
 // A small but real JPEG (SOI, APP0 JFIF, EOI) so the attachment is a recognisable file.
 const JPEG = Buffer.from('ffd8ffe000104a46494600010100000100010000ffd9', 'hex');
@@ -101,7 +83,7 @@ describe('whatsapp-chat: MIT samples', () => {
     const dmy = await collect(source, { ...settings, dateOrder: 'dmy' });
     expect(iso(dmy.items)[3]).toBe('2017-05-08T01:48:00.000Z');
     const p = await roundTrip(items);
-    expect(addrs(p[4]!.from)[0]!.address).toBe('+410123456789@whatsapp.invalid');
+    expect(addressesOf(p[4]!.from)[0]!.address).toBe('+410123456789@whatsapp.invalid');
   });
 
   it('Pustur iOS _chat.txt: CRLF, poll block with LF lines, attachments missing beside the text file', async () => {
@@ -198,8 +180,8 @@ describe('whatsapp-chat: files made for these tests', () => {
     expect(media!.meta['Media-Omitted']).toBe('media');
     expect(media!.text).toContain('Media omitted by the export (media)');
     const parsed = await roundTrip(dmy.items);
-    expect(addrs(parsed[3]!.from)).toEqual([{ name: 'Ann', address: 'Ann@whatsapp.invalid' }]);
-    expect(addrs(parsed[3]!.to)).toEqual([{ name: 'Ben', address: 'Ben@whatsapp.invalid' }]);
+    expect(addressesOf(parsed[3]!.from)).toEqual([{ name: 'Ann', address: 'Ann@whatsapp.invalid' }]);
+    expect(addressesOf(parsed[3]!.to)).toEqual([{ name: 'Ben', address: 'Ben@whatsapp.invalid' }]);
     expect(parsed[3]!.text).toContain('Author: Ann\nDate: 2024-03-02 18:20:00 UTC\nLocal time: 02/03/24, 18:20 (UTC)\nChat: Ann');
     expect(parsed[4]!.headers.get('x-ferry-media-omitted')).toBe('media');
   });
@@ -252,7 +234,7 @@ describe('whatsapp-chat: files made for these tests', () => {
     expect(items[10]!.meta['Export-Timestamp']).toBe('27/10/2024, 02:31:00');
 
     const parsed = await roundTrip(items);
-    expect(addrs(parsed[5]!.from)).toEqual([{ name: '+44 7700 900123', address: '+447700900123@whatsapp.invalid' }]);
+    expect(addressesOf(parsed[5]!.from)).toEqual([{ name: '+44 7700 900123', address: '+447700900123@whatsapp.invalid' }]);
     expect(parsed[5]!.headers.get('x-ferry-from-id')).toBe('phone:+447700900123');
     expect(parsed[8]!.headers.get('x-ferry-edited')).toBe('true');
     expect(parsed[9]!.headers.get('x-ferry-deleted')).toBe('true');
@@ -274,7 +256,7 @@ describe('whatsapp-chat: files made for these tests', () => {
     expect(items[2]!.meta['Media-Omitted']).toBe('media');
     expect(items[3]!.text).toMatch(/Nos vemos\nel lunes$/);
     const parsed = await roundTrip(items);
-    expect(addrs(parsed[0]!.from)[0]!.name).toBe('Lucía');
+    expect(addressesOf(parsed[0]!.from)[0]!.name).toBe('Lucía');
     expect(parsed[0]!.subject).toBe('Equipo: ¡Feliz año nuevo a todos!');
   });
 
