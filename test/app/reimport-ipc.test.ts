@@ -4,47 +4,20 @@
  * same dispatch the app uses, over the real engine.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import path from 'node:path';
-import type { FerryEvent, ReplyOf } from '../../preload/contract';
-import { FerryService } from '../../main/ipc/service';
-import type { SecretStore } from '../../main/engine/secrets/secret-store';
-import { tempDir } from '../helpers/engine';
-import { TestHost } from './helpers/host';
-import { writeMbox } from './helpers/exports';
+import type { FerryEvent, ReplyOf, Result } from '../../preload/contract';
+import type { FerryService } from '../../main/ipc/service';
+import { ok, serviceWithQueue } from './helpers/unmapped';
 
-const noSecrets: SecretStore = { get: async () => null, set: async () => {}, delete: async () => false, has: async () => false };
 const services: FerryService[] = [];
 afterEach(async () => { for (const s of services.splice(0)) await s.close(); });
-
-const ok = <T>(r: { ok: boolean; value?: unknown; error?: unknown }): T => {
-  if (!r.ok) throw new Error(`expected ok, got ${JSON.stringify(r.error)}`);
-  return r.value as T;
-};
 
 type Ev<T extends FerryEvent['type']> = Extract<FerryEvent, { type: T }>;
 const ofType = <T extends FerryEvent['type']>(events: FerryEvent[], type: T): Ev<T>[] => events.filter((e): e is Ev<T> => e.type === type);
 
-const settings = (orgDomains: string[]) => ({ settings: { orgDomains, catchAll: null, defaultRegion: null, requireSenderMapping: false, defaultDestination: { kind: 'archive', settings: {} } } });
-
-/** A service with `n` imported mails from ann@contoso.com that mapped to nobody, then contoso.com made an organisation domain. */
-async function queued(n: number, onEvent: (e: FerryEvent, svc: FerryService) => void = () => {}) {
-  const dir = tempDir('ferry-reimport-ipc-');
-  const events: FerryEvent[] = [];
-  let svc: FerryService | undefined;
-  svc = FerryService.open({ dataDir: path.join(dir, 'data'), secrets: noSecrets, host: new TestHost(dir), emit: (e) => { events.push(e); onEvent(e, svc!); }, scheduleEveryMs: null });
-  services.push(svc);
-  ok(await svc.invoke('settings.save', settings([])));
-  const { id } = ok<{ id: number }>(await svc.invoke('connectors.save', { connector: {
-    name: 'Mail', kind: 'mbox', source: { path: writeMbox(dir, n) }, destination: { kind: 'archive', settings: {} },
-    schedule: { enabled: false, everyHours: 24 }, dailyCap: 1_000_000,
-  } }));
-  ok(await svc.invoke('runs.start', { connectorId: id, mode: 'import' }));
-  await svc.runs.idle();
-  const unmapped = ok<{ items: number }[]>(await svc.invoke('unmapped.list', { connectorId: id }));
-  expect(Math.max(...unmapped.map((w) => w.items))).toBe(n);
-  ok(await svc.invoke('settings.save', settings(['contoso.com'])));
-  events.length = 0;
-  return { svc, events, id };
+async function queued(n: number, onEvent?: (e: FerryEvent, svc: FerryService) => void) {
+  const q = await serviceWithQueue(n, onEvent);
+  services.push(q.svc);
+  return q;
 }
 
 const copies = (svc: FerryService) => (svc.engine.db.prepare("SELECT COUNT(*) AS n FROM archive_copies WHERE mailbox = 'ann@contoso.com'").get() as { n: number }).n;
@@ -72,7 +45,7 @@ describe('unmapped re-import events', () => {
   it('runs one at a time, cancels after the current batch, and the next re-import resumes with nothing duplicated', async () => {
     // More items than a batch, so a progress event arrives while the run is still going.
     const n = 2600;
-    const during: { active?: Promise<unknown>; second?: Promise<unknown>; cancel?: Promise<unknown> } = {};
+    const during: { active?: Promise<Result<unknown>>; second?: Promise<Result<unknown>>; cancel?: Promise<Result<unknown>> } = {};
     let armed = false;
     const { svc, events, id } = await queued(n, (e, s) => {
       if (!armed || e.type !== 'reimport-progress' || e.progress.finished || during.cancel) return;

@@ -1,0 +1,103 @@
+// @vitest-environment jsdom
+/**
+ * The Unmapped screen follows a re-import from main's events: a progress bar with the counts while it
+ * runs (the Run screen's Progress and Counts), then the result. The real screen in jsdom, its
+ * `window.ferry` bridged to the real IPC handlers; the test only decides when events and the reply
+ * are delivered, so each state can be looked at.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { act } from 'react';
+import { createRoot, type Root } from 'react-dom/client';
+import type { FerryEvent } from '../../preload/contract';
+import type { FerryBridge } from '../../preload/bridge';
+import type { FerryService } from '../../main/ipc/service';
+import { UnmappedScreen } from '../../renderer/screens/UnmappedScreen';
+import { useStore } from '../../renderer/store';
+import { serviceWithQueue } from './helpers/unmapped';
+
+(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => { for (const c of cleanups.splice(0).reverse()) await c(); });
+
+/** Bridges window.ferry to the service; events and the re-import's reply wait until the test lets them through. */
+function bridge(svc: FerryService, events: FerryEvent[]) {
+  const listeners = new Set<(e: FerryEvent) => void>();
+  let delivered = 0;
+  let releaseReply = () => {};
+  const replyHeld = new Promise<void>((resolve) => { releaseReply = resolve; });
+  const ferry: FerryBridge = {
+    invoke: (async (channel: string, request: unknown) => {
+      const r = await svc.invoke(channel, request);
+      if (channel === 'unmapped.reimport') await replyHeld;
+      return r;
+    }) as FerryBridge['invoke'],
+    onEvent(listener) {
+      listeners.add(listener);
+      return () => { listeners.delete(listener); };
+    },
+  };
+  (window as unknown as { ferry: FerryBridge }).ferry = ferry;
+  return {
+    /** Delivers the pending events up to and including the first that matches. */
+    async deliverUntil(match: (e: FerryEvent) => boolean): Promise<void> {
+      await act(async () => {
+        while (delivered < events.length) {
+          const e = events[delivered++]!;
+          for (const l of listeners) l(e);
+          if (match(e)) break;
+        }
+      });
+    },
+    async releaseReply(): Promise<void> {
+      await act(async () => { releaseReply(); await new Promise((r) => setTimeout(r, 20)); });
+    },
+  };
+}
+
+async function until(what: string, check: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !check(); i++) await act(async () => { await new Promise((r) => setTimeout(r, 25)); });
+  expect(check(), what).toBe(true);
+}
+
+const button = (text: string) => [...document.querySelectorAll('button')].find((b) => b.textContent?.includes(text));
+const headings = () => [...document.querySelectorAll('h2')].map((h) => h.textContent);
+
+describe('Unmapped screen', () => {
+  it('shows the re-import progress bar and counts from the events, then the result', async () => {
+    const { svc, events, id } = await serviceWithQueue(12);
+    cleanups.push(() => svc.close());
+    const io = bridge(svc, events);
+    await useStore.getState().init();
+    useStore.getState().go('unmapped', { connectorId: id });
+
+    const host = document.createElement('div');
+    document.body.append(host);
+    let root: Root | undefined;
+    await act(async () => { root = createRoot(host); root.render(<UnmappedScreen />); });
+    cleanups.push(() => { act(() => root!.unmount()); host.remove(); });
+    await until('the identities are listed', () => button('Re-import items that map now (12)') !== undefined);
+
+    await act(async () => { button('Re-import items that map now')!.click(); });
+    await until('the re-import ran in main', () => events.some((e) => e.type === 'reimport-finished'));
+    expect(button('Re-importing…')?.disabled).toBe(true);
+
+    // Started, then the run's first progress: the progress card.
+    await io.deliverUntil((e) => e.type === 'reimport-progress');
+    const bar = document.querySelector('[role="progressbar"][aria-label="Re-import progress"]');
+    expect(bar).not.toBeNull();
+    expect(headings()).toContain('Importing the items that map now');
+    expect(button('Cancel re-import')).toBeDefined();
+    const progress = events.find((e): e is Extract<FerryEvent, { type: 'reimport-progress' }> => e.type === 'reimport-progress')!.progress;
+    expect(document.querySelector('.progress-stats')?.textContent).toContain(`Items${progress.done}`);
+    expect(document.querySelector('.count-imported dd')?.textContent).toBe(String(progress.counts.imported));
+
+    // Finished: the progress card goes, the result stays once the reply is in.
+    await io.deliverUntil((e) => e.type === 'reimport-finished');
+    await io.releaseReply();
+    expect(document.querySelector('[aria-label="Re-import progress"]')).toBeNull();
+    expect(headings()).toContain('Re-import');
+    expect(host.textContent).toContain('12 items selected');
+    expect(useStore.getState().toasts.map((t) => t.text)).toContain('Re-import: 12 imported, 0 already there, 0 failed.');
+  }, 60_000);
+});
