@@ -17,7 +17,8 @@ import { requireSecret } from '../../secrets/secret-store';
 import { backoffDelay } from '../shared/backoff';
 import { KeyedConcurrencyLimiter } from '../shared/keyed-limiter';
 import { parseRetryAfter } from '../shared/retry-after';
-import { sleep } from '../shared/sleep';
+import { Attempts } from '../shared/attempts';
+import { KeyedPauses } from '../shared/pauses';
 import { BUSY_CODES, EwsError, TRANSIENT_CODES, ewsCodeError, ewsHttpError, type EwsErrorContext } from './ews-errors';
 import { NoAnswer, post, type HttpAnswer } from './http';
 import { ewsCredentialRef, type ResolvedEwsSettings } from './settings';
@@ -66,7 +67,7 @@ export const newEwsStats = (): EwsClientStats => ({ requests: 0, retries: 0, ser
 export class EwsClient {
   readonly limiter: KeyedConcurrencyLimiter;
   /** Per budget: no request before this instant. */
-  private readonly pausedUntil = new Map<string, number>();
+  private readonly pauses = new KeyedPauses();
   private credential?: Promise<string>;
 
   constructor(
@@ -87,21 +88,22 @@ export class EwsClient {
     const xml = envelope(call.body, { serverVersion: s.serverVersion, ...(acting ? { acting } : {}) });
     const ctx: EwsErrorContext = { settings: s, ...(call.mailbox ? { mailbox: call.mailbox } : {}), what: call.what };
     const budget = this.budgetKey(call.mailbox);
-    let failures = 0;
+    const forMailbox = call.mailbox ? ` for mailbox ${call.mailbox}` : '';
+    const a = new Attempts<EwsResult>(call, {
+      maxRetries, backoff, stats: this.stats,
+      unknown: (last) => new FerryError('transient', `the outcome of ${call.what}${forMailbox} is unknown (${last})`),
+      gaveUp: (n, last) => new FerryError('transient', `Exchange at ${s.host} did not accept ${call.what}${forMailbox} after ${n} attempts; the last answer was ${last}`),
+      cancelled: (err) => this.cancelled(call, err),
+    });
     let rereadToken = false;
-    let uncertain = false;
-    let lastProblem = '';
 
     for (;;) {
-      if (uncertain && call.recover) {
-        const found = await call.recover();
-        if (found) { this.stats.recoveries++; return found; }
-        uncertain = false;
-      }
+      const recovered = await a.recovered();
+      if (recovered) return recovered;
       let res: HttpAnswer | undefined;
       const release = await this.acquire(call);
       try {
-        await this.waitForPause(budget, call.signal);
+        await this.pauses.wait(budget, call.signal);
         const authorization = await this.authorization();
         this.stats.requests++;
         res = await post(this.dispatcher, {
@@ -120,8 +122,8 @@ export class EwsClient {
         if (err.tlsProblem) {
           throw new FerryError('config', `the certificate of ${s.host} is not trusted (${err.message}): give the destination its CA certificate (caCertificate or caCertificateFile)`);
         }
-        lastProblem = err.message;
-        if (err.maybeDelivered && !call.idempotent) uncertain = true;
+        a.lastProblem = err.message;
+        if (err.maybeDelivered && !call.idempotent) a.uncertain = true;
       } finally {
         release();
       }
@@ -142,7 +144,7 @@ export class EwsClient {
         } else if (parsed?.kind === 'fault') {
           ({ code, message: text, backOffMs } = parsed.fault);
         }
-        lastProblem = `HTTP ${res.status}${code ? ` ${code}` : ''}${ref}`;
+        a.lastProblem = `HTTP ${res.status}${code ? ` ${code}` : ''}${ref}`;
 
         if (res.status === 401) {
           if (s.auth === 'oauth' && !rereadToken) { rereadToken = true; this.credential = undefined; continue; }
@@ -152,48 +154,32 @@ export class EwsClient {
         if (code !== undefined && BUSY_CODES.has(code)) {
           // Refused before doing anything: no lookup needed.
           this.stats.serverBusy++;
-          wait = backOffMs ?? backoffDelay(failures + 1, backoff);
+          wait = backOffMs ?? backoffDelay(a.failures + 1, backoff);
           this.tooLong(wait, call, `${code} with BackOffMilliseconds ${wait}`);
-          this.pause(budget, wait);
+          this.pauses.pause(budget, wait);
           this.stats.backOffWaitMs += wait;
         } else if (res.status === 429 || (res.status === 503 && retryAfter !== undefined)) {
           this.stats.throttled++;
-          if (res.status === 503 && !call.idempotent) uncertain = true;
-          wait = retryAfter ?? backoffDelay(failures + 1, backoff);
+          if (res.status === 503 && !call.idempotent) a.uncertain = true;
+          wait = retryAfter ?? backoffDelay(a.failures + 1, backoff);
           this.tooLong(wait, call, `HTTP ${res.status} with Retry-After ${Math.round(wait / 1000)} s`);
-          if (res.status === 429) this.pause(budget, wait);
+          if (res.status === 429) this.pauses.pause(budget, wait);
           this.stats.retryAfterWaitMs += wait;
         } else if (code !== undefined && TRANSIENT_CODES.has(code)) {
-          if (!call.idempotent) uncertain = true;
+          if (!call.idempotent) a.uncertain = true;
         } else if (code !== undefined) {
           throw ewsCodeError(code, text, ctx, res.status);
         } else if (res.status >= 500 || (res.status < 300 && parsed?.kind === 'unreadable')) {
           // A 5xx with no SOAP answer (a proxy or IIS), or an answer that cannot be read: it may have taken effect.
-          if (!call.idempotent) uncertain = true;
-          if (parsed?.kind === 'unreadable') lastProblem += ` (${parsed.reason})`;
+          if (!call.idempotent) a.uncertain = true;
+          if (parsed?.kind === 'unreadable') a.lastProblem += ` (${parsed.reason})`;
         } else {
           throw ewsHttpError(res.status, ctx);
         }
       }
 
-      failures++;
-      if (uncertain && !call.recover) {
-        throw new FerryError('transient', `the outcome of ${call.what}${call.mailbox ? ` for mailbox ${call.mailbox}` : ''} is unknown (${lastProblem})`);
-      }
-      if (failures > maxRetries) {
-        // One last look before giving up: the message may be there after all.
-        if (uncertain && call.recover) {
-          const found = await call.recover();
-          if (found) { this.stats.recoveries++; return found; }
-        }
-        throw new FerryError('transient', `Exchange at ${s.host} did not accept ${call.what}${call.mailbox ? ` for mailbox ${call.mailbox}` : ''} after ${failures} attempts; the last answer was ${lastProblem}`);
-      }
-      this.stats.retries++;
-      try {
-        await sleep(wait ?? backoffDelay(failures, backoff), call.signal);
-      } catch (err) {
-        throw this.cancelled(call, err);
-      }
+      const found = await a.failed(wait);
+      if (found) return found;
     }
   }
 
@@ -226,18 +212,6 @@ export class EwsClient {
       return await this.limiter.acquire(call.mailbox ?? '*account*', call.signal);
     } catch (err) {
       throw this.cancelled(call, err);
-    }
-  }
-
-  private pause(budget: string, ms: number): void {
-    this.pausedUntil.set(budget, Math.max(this.pausedUntil.get(budget) ?? 0, Date.now() + ms));
-  }
-
-  private async waitForPause(budget: string, signal?: AbortSignal): Promise<void> {
-    for (;;) {
-      const until = this.pausedUntil.get(budget);
-      if (until === undefined || until <= Date.now()) return;
-      await sleep(until - Date.now(), signal);
     }
   }
 

@@ -16,7 +16,8 @@ import { backoffDelay } from '../shared/backoff';
 import { KeyedConcurrencyLimiter } from '../shared/keyed-limiter';
 import { parseRetryAfter } from '../shared/retry-after';
 import { SlidingWindowBudget, type Done } from '../shared/sliding-window';
-import { sleep } from '../shared/sleep';
+import { Attempts } from '../shared/attempts';
+import { KeyedPauses } from '../shared/pauses';
 import { GraphApiError, graphApiError, graphErrorBody } from './graph-errors';
 import { NetworkFailure, httpRequest, jsonOf, type HttpResponse } from './http';
 import { credentialHint, type ResolvedGraphSettings } from './settings';
@@ -64,7 +65,7 @@ export class GraphClient {
   private readonly requestBudget: SlidingWindowBudget;
   private readonly byteBudget: SlidingWindowBudget;
   /** Per mailbox: no request before this instant (a Retry-After applies to the whole mailbox). */
-  private readonly pausedUntil = new Map<string, number>();
+  private readonly pauses = new KeyedPauses();
 
   constructor(
     private readonly settings: ResolvedGraphSettings,
@@ -86,17 +87,17 @@ export class GraphClient {
     const mailbox = call.mailbox;
     const body = call.raw?.body ?? (call.json === undefined ? undefined : Buffer.from(JSON.stringify(call.json)));
     const url = /^https:\/\//.test(call.url) ? call.url : `${this.settings.graphBaseUrl}${call.url}`;
-    let failures = 0;
+    const a = new Attempts<GraphResult>(call, {
+      maxRetries: retries.max, backoff, stats: this.stats,
+      unknown: (last) => new FerryError('transient', `the outcome of ${call.what} for mailbox ${mailbox} is unknown (${last})`),
+      gaveUp: (n, last) => new FerryError('transient', `Microsoft 365 did not accept ${call.what} for mailbox ${mailbox} after ${n} attempts; the last attempt got ${last}`),
+      cancelled: (err) => this.cancelled(call, err),
+    });
     let renewedToken = false;
-    let uncertain = false;
-    let lastProblem = '';
 
     for (;;) {
-      if (uncertain && call.recover) {
-        const found = await call.recover();
-        if (found) { this.stats.recoveries++; return found; }
-        uncertain = false;
-      }
+      const recovered = await a.recovered();
+      if (recovered) return recovered;
       let res: HttpResponse | undefined;
       let token: string | undefined;
       const answered: Done[] = [];
@@ -104,7 +105,7 @@ export class GraphClient {
       try {
         // The token first: a sign-in can take a while, and a budget unit counts from when it is taken.
         if (call.auth !== false) token = await this.tokens.token();
-        await this.waitForPause(mailbox, call.signal);
+        await this.pauses.wait(mailbox.toLowerCase(), call.signal);
         answered.push(await this.requestBudget.take(mailbox, 1, call.signal));
         if (body && call.method !== 'GET') answered.push(await this.byteBudget.take(mailbox, body.length, call.signal));
         this.stats.requests++;
@@ -120,10 +121,10 @@ export class GraphClient {
       } catch (err) {
         if (call.signal?.aborted) throw this.cancelled(call, err);
         if (err instanceof NetworkFailure) {
-          lastProblem = `no HTTP answer (${err.message})`;
-          if (err.maybeDelivered && !call.idempotent) uncertain = true;
+          a.lastProblem = `no HTTP answer (${err.message})`;
+          if (err.maybeDelivered && !call.idempotent) a.uncertain = true;
         } else if (err instanceof FerryError && err.errorClass === 'transient') {
-          lastProblem = `no token (${err.message})`; // sign-in could not reach the service: nothing was sent
+          a.lastProblem = `no token (${err.message})`; // sign-in could not reach the service: nothing was sent
         } else {
           throw err;
         }
@@ -138,7 +139,7 @@ export class GraphClient {
         const requestId = res.headers['request-id'];
         if (res.status >= 200 && res.status < 300) return { status: res.status, headers: res.headers, json: jsonOf(res), ...(requestId ? { requestId } : {}) };
         const graphError = graphErrorBody(jsonOf(res), res.status);
-        lastProblem = `HTTP ${res.status} ${graphError.code}${requestId ? `, request-id ${requestId}` : ''}`;
+        a.lastProblem = `HTTP ${res.status} ${graphError.code}${requestId ? `, request-id ${requestId}` : ''}`;
         const retryAfter = parseRetryAfter(res.headers['retry-after']);
         if (res.status === 401 && call.auth !== false) {
           if (!renewedToken && token) { renewedToken = true; this.tokens.invalidate(token); continue; }
@@ -146,40 +147,23 @@ export class GraphClient {
         }
         if (res.status === 429 || (res.status === 503 && retryAfter !== undefined)) {
           this.stats.throttled++;
-          if (res.status === 503 && !call.idempotent) uncertain = true;
+          if (res.status === 503 && !call.idempotent) a.uncertain = true;
           if (retryAfter !== undefined && retryAfter > retries.maxRetryAfterMs) {
             throw new FerryError('throttled', `Microsoft 365 throttled mailbox ${mailbox} while ${call.what} and asked to wait ${Math.round(retryAfter / 1000)} s, longer than the ${Math.round(retries.maxRetryAfterMs / 1000)} s Ferry waits; a later run retries it`, { retryAfterMs: retryAfter });
           }
           // Obey Retry-After (plus a little jitter so the queued requests do not all return in the same instant).
-          wait = retryAfter !== undefined ? retryAfter + Math.round(Math.random() * Math.min(250, retryAfter * 0.1)) : backoffDelay(failures + 1, backoff);
-          if (res.status === 429) this.pause(mailbox, wait);
+          wait = retryAfter !== undefined ? retryAfter + Math.round(Math.random() * Math.min(250, retryAfter * 0.1)) : backoffDelay(a.failures + 1, backoff);
+          if (res.status === 429) this.pauses.pause(mailbox.toLowerCase(), wait);
           if (retryAfter !== undefined) this.stats.retryAfterWaitMs += wait;
         } else if (res.status >= 500) {
-          if (!call.idempotent) uncertain = true;
+          if (!call.idempotent) a.uncertain = true;
         } else {
           throw graphApiError(res.status, graphError, this.context(call, requestId));
         }
       }
 
-      failures++;
-      if (uncertain && !call.recover) {
-        // Repeating could store it twice and nothing can tell whether it took effect: the caller decides.
-        throw new FerryError('transient', `the outcome of ${call.what} for mailbox ${mailbox} is unknown (${lastProblem})`);
-      }
-      if (failures > retries.max) {
-        // One last look before giving up: the message may be there after all.
-        if (uncertain && call.recover) {
-          const found = await call.recover();
-          if (found) { this.stats.recoveries++; return found; }
-        }
-        throw new FerryError('transient', `Microsoft 365 did not accept ${call.what} for mailbox ${mailbox} after ${failures} attempts; the last attempt got ${lastProblem}`);
-      }
-      this.stats.retries++;
-      try {
-        await sleep(wait ?? backoffDelay(failures, backoff), call.signal);
-      } catch (err) {
-        throw this.cancelled(call, err);
-      }
+      const found = await a.failed(wait);
+      if (found) return found;
     }
   }
 
@@ -200,16 +184,6 @@ export class GraphClient {
     } catch (err) {
       throw new FerryError('transient', `cancelled while waiting to send to mailbox ${mailbox}`, { cause: err });
     }
-  }
-
-  private pause(mailbox: string, ms: number): void {
-    const k = mailbox.toLowerCase();
-    this.pausedUntil.set(k, Math.max(this.pausedUntil.get(k) ?? 0, Date.now() + ms));
-  }
-
-  private async waitForPause(mailbox: string, signal?: AbortSignal): Promise<void> {
-    const until = this.pausedUntil.get(mailbox.toLowerCase());
-    if (until !== undefined && until > Date.now()) await sleep(until - Date.now(), signal);
   }
 
   private context(call: GraphCall, requestId?: string) {
