@@ -47,6 +47,27 @@ describe('the data folder of every ferry command', () => {
     expect(resolveDataDir(undefined, env)).toBe(appDir);
   });
 
+  it('refuses a saved location it cannot follow instead of starting a second archive', async () => {
+    const { appDir, moved, env } = movedSetup('ferry-data-broken-');
+    const pointer = path.join(appDir, 'data-location.json');
+    // The moved folder is gone (an unmounted drive): nothing is created in its place or in the default.
+    fs.rmSync(moved, { recursive: true });
+    const gone = await ferry(env, 'runs');
+    expect(gone.code).toBe(2);
+    expect(gone.err).toContain(`ferry: the data folder ${moved}, chosen in the app's Settings (${pointer}), does not exist`);
+    expect(fs.existsSync(moved)).toBe(false);
+    expect(fs.readdirSync(appDir)).toEqual(['data-location.json']);
+
+    fs.writeFileSync(pointer, '{"dataDir": ');
+    expect(() => resolveDataDir(undefined, env)).toThrow(`the data-folder setting ${pointer} is not valid JSON`);
+    fs.writeFileSync(pointer, JSON.stringify({ dataDir: 'relative/folder' }));
+    const relative = await ferry(env, 'runs', '--json');
+    expect(relative.code).toBe(2);
+    expect(relative.err).toMatch(/names no absolute folder; choose the folder again in the app's Settings, or pass --data-dir/);
+    // --data-dir still works around it.
+    expect((await ferry(env, 'runs', '--json', '--data-dir', moved)).code).toBe(0);
+  }, 60_000);
+
   it('import, runs, run, search and export without --data-dir use the folder the app was moved to', async () => {
     const { dir, appDir, moved, env } = movedSetup('ferry-data-moved-');
     const mbox = writeMbox(dir, 4);
