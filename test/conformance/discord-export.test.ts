@@ -3,41 +3,17 @@
  * with asserted counts and fields.
  */
 import { describe, expect, it } from 'vitest';
-import fs from 'node:fs';
-import path from 'node:path';
-import { simpleParser, type AddressObject } from 'mailparser';
 import { discordExportSource as source } from '../../main/engine/sources/discord-export';
-import { validateItem } from '../../main/engine/validate';
-import { convertItem } from '../../main/engine/convert/convert';
-import { messageIdFor } from '../../main/engine/convert/message-id';
 import type { Item } from '../../main/engine/item';
-import { sharedFixture } from '../helpers/fixtures';
-import { collect } from '../helpers/source';
+import { sharedSamples } from '../helpers/samples';
+import { collect, eventCounts } from '../helpers/source';
+import { expectRoundTrip } from '../helpers/mail';
 
-const root = sharedFixture('discord');
-const covered = new Set<string>();
-const sample = (rel: string) => { covered.add(rel); return path.join(root, rel); };
-
-function sampleFiles(): string[] {
-  return fs.readdirSync(root, { recursive: true, withFileTypes: true })
-    .filter((d) => d.isFile() && d.name !== 'SOURCES.md')
-    .map((d) => path.relative(root, path.join(d.parentPath, d.name)).split(path.sep).join('/'))
-    .sort();
-}
-
-const addr = (a: AddressObject | AddressObject[] | undefined) => (Array.isArray(a) ? a : a ? [a] : []).flatMap((x) => x.value);
-const events = (items: Item[]) => items.reduce<Record<string, number>>((o, i) => ({ ...o, [i.event]: (o[i.event] ?? 0) + 1 }), {});
+const { root, sample, files: sampleFiles, uncovered } = sharedSamples('discord');
 
 async function convertsCleanly(items: Item[]): Promise<void> {
   for (const item of items) {
-    expect(validateItem(item)).toBeNull();
-    const p = await simpleParser((await convertItem(item)).mime);
-    expect(p.messageId).toBe(messageIdFor('Discord', item.id));
-    expect(addr(p.from).map((a) => a.address)).toEqual([`${item.from!.id}@discord.invalid`]);
-    expect(addr(p.to)).toHaveLength(item.to.length);
-    expect(p.subject).toBe(item.subject);
-    expect(p.date?.getTime()).toBe(Math.floor(item.date!.getTime() / 1000) * 1000);
-    expect(p.inReplyTo).toBe(item.replyTo ? messageIdFor('Discord', item.replyTo) : undefined);
+    await expectRoundTrip(item, { source: 'Discord', from: (w) => `${w.id}@discord.invalid`, to: 'count', wholeSeconds: true, inReplyTo: 'always' });
   }
 }
 
@@ -45,7 +21,7 @@ describe('conformance: shared DiscordChatExporter samples', () => {
   it('mlomb/chat-analytics DM_2A_2M.json (AGPL, read in place): a DM with a bot, a reaction and a call', async () => {
     const { items, bad } = await collect(source, { path: sample('mlomb-chat-analytics/DM_2A_2M.json') });
     expect(bad).toEqual([]);
-    expect(events(items)).toEqual({ Message: 2, Call: 1 });
+    expect(eventCounts(items)).toEqual({ Message: 2, Call: 1 });
     expect(items.map((i) => [i.id, i.from?.id, i.to.map((t) => t.id), i.date?.toISOString()])).toEqual([
       ['530805775262679064/530805779645595660', '111111111111111111', ['444444444444444444'], '2019-01-04T17:52:39.762Z'],
       ['530805775262679064/538148765782114306', '444444444444444444', ['111111111111111111'], '2019-01-25T00:11:04.083Z'],
@@ -95,7 +71,7 @@ describe('conformance: shared DiscordChatExporter samples', () => {
   it('zulip 2026-01-01…/Test Server - Text - general [100].json (Apache-2.0): replies, joins, pins, reactions with users', async () => {
     const { items, bad } = await collect(source, { path: sample('zulip/2026-01-01--00-00-00/Test Server - Text - general [100].json') });
     expect(bad).toEqual([]);
-    expect(events(items)).toEqual({ Message: 4, Reply: 1, System: 2 });
+    expect(eventCounts(items)).toEqual({ Message: 4, Reply: 1, System: 2 });
     expect(items[0]!.meta.Reactions).toBe('thumbsup ×1 (Bob Jones)');
     await convertsCleanly(items);
   });
@@ -112,6 +88,6 @@ describe('conformance: shared DiscordChatExporter samples', () => {
   it('covers every sample file', () => {
     const all = sampleFiles();
     expect(all.length).toBe(5);
-    expect(all.filter((f) => !covered.has(f))).toEqual([]);
+    expect(uncovered()).toEqual([]);
   });
 });

@@ -1,31 +1,19 @@
 /** Every Mattermost sample in ../shared/fixtures/mattermost, read in place. */
-import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { simpleParser } from 'mailparser';
 import { mattermostExportSource as source } from '../../main/engine/sources/mattermost-export';
-import type { Item } from '../../main/engine/item';
 import { validateItem } from '../../main/engine/validate';
 import { convertItem } from '../../main/engine/convert/convert';
 import { messageIdFor } from '../../main/engine/convert/message-id';
-import { sharedFixture } from '../helpers/fixtures';
-import { collect } from '../helpers/source';
+import { sharedSamples } from '../helpers/samples';
+import { collect, eventCounts } from '../helpers/source';
 
-const MATTERMOST = sharedFixture('mattermost');
-const covered = new Set<string>();
-
-function eventCounts(items: Item[]): Record<string, number> {
-  const c: Record<string, number> = {};
-  for (const i of items) c[i.event] = (c[i.event] ?? 0) + 1;
-  return c;
-}
+const { root: MATTERMOST, cover, files: sampleFiles, covered } = sharedSamples('mattermost');
 
 describe('conformance: mattermost samples', () => {
   afterAll(() => {
-    const all = fs.readdirSync(MATTERMOST, { recursive: true, withFileTypes: true }).filter((d) => d.isFile())
-      .map((d) => path.relative(MATTERMOST, path.join(d.parentPath, d.name)).split(path.sep).join('/'))
-      .filter((p) => p !== 'SOURCES.md').sort();
-    expect([...covered].sort()).toEqual(all);
+    expect(covered()).toEqual(sampleFiles());
   });
 
   it('zulip/mattermost_fixtures/export.json: teams, channels, users, posts with replies and reactions, custom emoji', async () => {
@@ -63,6 +51,6 @@ describe('conformance: mattermost samples', () => {
       expect(parsed.messageId).toBe(messageIdFor('Mattermost', item.id));
       expect(parsed.headers.get('x-ferry-message-class')).toBe(`IPM.NOTE.Mattermost.${item.event}`);
     }
-    covered.add('zulip/mattermost_fixtures/export.json');
+    cover('zulip/mattermost_fixtures/export.json');
   });
 });

@@ -18,18 +18,10 @@ import { type Item, type SourceRecord, isBadRecord } from '../../main/engine/ite
 import { validateItem } from '../../main/engine/validate';
 import { convertItem } from '../../main/engine/convert/convert';
 import { messageIdFor } from '../../main/engine/convert/message-id';
-import { sharedFixture } from '../helpers/fixtures';
-import { collect } from '../helpers/source';
+import { sharedSamples } from '../helpers/samples';
+import { collect, eventCounts } from '../helpers/source';
 
-const SLACK = sharedFixture('slack');
-const covered = new Set<string>();
-const cover = (...rel: string[]) => { for (const r of rel) covered.add(r); };
-
-function eventCounts(items: Item[]): Record<string, number> {
-  const c: Record<string, number> = {};
-  for (const i of items) c[i.event] = (c[i.event] ?? 0) + 1;
-  return c;
-}
+const { root: SLACK, cover, files: sampleFiles, covered } = sharedSamples('slack');
 
 async function convertsAndParses(items: Item[]): Promise<void> {
   for (const item of items) {
@@ -50,10 +42,7 @@ async function looseMessages(dir: string, values: { value: unknown; file: string
 describe('conformance: slack samples', () => {
   afterAll(() => {
     // Every sample file must have been exercised by a test above.
-    const all = fs.readdirSync(SLACK, { recursive: true, withFileTypes: true }).filter((d) => d.isFile())
-      .map((d) => path.relative(SLACK, path.join(d.parentPath, d.name)).split(path.sep).join('/'))
-      .filter((p) => p !== 'SOURCES.md').sort();
-    expect([...covered].sort()).toEqual(all);
+    expect(covered()).toEqual(sampleFiles());
   });
 
   it('hfaran-slack-export-viewer/testarchive.zip: a real 2016 export converts whole', async () => {

@@ -3,42 +3,20 @@
  * fields, or fails with the reason the test expects.
  */
 import { describe, expect, it } from 'vitest';
-import fs from 'node:fs';
-import path from 'node:path';
-import { simpleParser, type AddressObject } from 'mailparser';
 import { smsBackupSource as source } from '../../main/engine/sources/sms-backup';
-import { validateItem } from '../../main/engine/validate';
-import { convertItem } from '../../main/engine/convert/convert';
-import { messageIdFor } from '../../main/engine/convert/message-id';
 import type { Item } from '../../main/engine/item';
-import { sharedFixture } from '../helpers/fixtures';
-import { attachmentContents, collect } from '../helpers/source';
+import { sharedSamples } from '../helpers/samples';
+import { attachmentContents, collect, eventCounts } from '../helpers/source';
+import { expectRoundTrip } from '../helpers/mail';
 
-const root = sharedFixture('sms');
-const covered = new Set<string>();
-const sample = (rel: string) => { covered.add(rel); return path.join(root, rel); };
+const { sample, files: sampleFiles, uncovered } = sharedSamples('sms');
 const OWNER = '+15559876543';
 
-function sampleFiles(): string[] {
-  return fs.readdirSync(root, { recursive: true, withFileTypes: true })
-    .filter((d) => d.isFile() && d.name !== 'SOURCES.md')
-    .map((d) => path.relative(root, path.join(d.parentPath, d.name)).split(path.sep).join('/'))
-    .sort();
-}
-
-const addr = (a: AddressObject | AddressObject[] | undefined) => (Array.isArray(a) ? a : a ? [a] : []).flatMap((x) => x.value);
-const events = (items: Item[]) => items.reduce<Record<string, number>>((o, i) => ({ ...o, [i.event]: (o[i.event] ?? 0) + 1 }), {});
 const flow = (items: Item[]) => items.map((i) => [i.event, i.from?.id, i.to.map((t) => t.id).join(','), i.date?.toISOString()]);
 
 async function convertsCleanly(items: Item[]): Promise<void> {
   for (const item of items) {
-    expect(validateItem(item)).toBeNull();
-    const p = await simpleParser((await convertItem(item)).mime);
-    expect(p.messageId).toBe(messageIdFor('SMS', item.id));
-    expect(addr(p.from)).toHaveLength(1);
-    expect(addr(p.to)).toHaveLength(item.to.length);
-    expect(p.subject).toBe(item.subject);
-    expect(p.date?.getTime()).toBe(Math.floor(item.date!.getTime() / 1000) * 1000);
+    const { parsed: p } = await expectRoundTrip(item, { source: 'SMS', from: 'count', to: 'count', wholeSeconds: true });
     expect(p.attachments).toHaveLength(item.attachments.length);
   }
 }
@@ -86,7 +64,7 @@ describe('conformance: shared SMS Backup & Restore samples', () => {
   it('shruggietech edge_cases.xml: missing attributes, emoji and entities, an empty body, an MMS without parts', async () => {
     const { items, bad } = await collect(source, { path: sample('shruggietech-sms-backup-restore-parser/edge_cases.xml'), owner: '+15550000000' });
     expect(bad).toEqual([]);
-    expect(events(items)).toEqual({ SMS: 3, MMS: 1 });
+    expect(eventCounts(items)).toEqual({ SMS: 3, MMS: 1 });
     expect(items[1]!.text).toContain('Hello 🌍 — this has «special» chars & symbols < > " \'');
     expect(items[2]!.subject).toBe('Dana Empty');
     expect(items[3]!.subject).toBe('Eve NoParts');
@@ -106,7 +84,7 @@ describe('conformance: shared SMS Backup & Restore samples', () => {
     expect(bad).toEqual([]);
     expect(notices).toEqual([]);
     expect(items).toHaveLength(12);
-    expect(events(items)).toEqual({ SMS: 12 });
+    expect(eventCounts(items)).toEqual({ SMS: 12 });
     expect(items.filter((i) => i.from?.id === OWNER)).toHaveLength(4); // 4 sent (type 2), 8 received
     expect(items[9]!.text).toContain('Body text 10\nBody text 11\nBody text 12');
     await convertsCleanly(items);
@@ -115,7 +93,7 @@ describe('conformance: shared SMS Backup & Restore samples', () => {
   it('devadvance sms_and_mms.xml: 41 SMS and 8 MMS (group MMS, RCS group ids), then a truncated last MMS', async () => {
     const file = sample('devadvance-sms-backup-reader-2/sms_and_mms.xml');
     const { items, bad, notices } = await collect(source, { path: file, owner: '+15550000007' });
-    expect(events(items)).toEqual({ SMS: 41, MMS: 8 });
+    expect(eventCounts(items)).toEqual({ SMS: 41, MMS: 8 });
     expect(bad.map((b) => [b.origin.position, b.reason])).toEqual([
       ['element 50 <mms>, line 133', 'the file ends inside this element: it is incomplete (the file is truncated); malformed XML at line 136, column 7: unclosed tag: parts'],
     ]);
@@ -150,6 +128,6 @@ describe('conformance: shared SMS Backup & Restore samples', () => {
   it('covers every sample file', () => {
     const all = sampleFiles();
     expect(all.length).toBe(10);
-    expect(all.filter((f) => !covered.has(f))).toEqual([]);
+    expect(uncovered()).toEqual([]);
   });
 });

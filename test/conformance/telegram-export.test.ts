@@ -3,41 +3,18 @@
  * converts with asserted counts and fields, or fails with the reason an admin needs.
  */
 import { describe, expect, it } from 'vitest';
-import fs from 'node:fs';
 import path from 'node:path';
-import { simpleParser, type AddressObject } from 'mailparser';
 import { telegramExportSource as source } from '../../main/engine/sources/telegram-export';
-import { validateItem } from '../../main/engine/validate';
-import { convertItem } from '../../main/engine/convert/convert';
-import { messageIdFor } from '../../main/engine/convert/message-id';
 import type { Item } from '../../main/engine/item';
-import { sharedFixture } from '../helpers/fixtures';
-import { collect } from '../helpers/source';
+import { sharedSamples } from '../helpers/samples';
+import { collect, eventCounts } from '../helpers/source';
+import { expectRoundTrip } from '../helpers/mail';
 
-const root = sharedFixture('telegram');
-const covered = new Set<string>();
-const sample = (rel: string) => { covered.add(rel); return path.join(root, rel); };
-
-function sampleFiles(): string[] {
-  return fs.readdirSync(root, { recursive: true, withFileTypes: true })
-    .filter((d) => d.isFile() && d.name !== 'SOURCES.md')
-    .map((d) => path.relative(root, path.join(d.parentPath, d.name)).split(path.sep).join('/'))
-    .sort();
-}
-
-const addr = (a: AddressObject | AddressObject[] | undefined) => (Array.isArray(a) ? a : a ? [a] : []).flatMap((x) => x.value);
-const events = (items: Item[]) => items.reduce<Record<string, number>>((o, i) => ({ ...o, [i.event]: (o[i.event] ?? 0) + 1 }), {});
+const { sample, files: sampleFiles, uncovered } = sharedSamples('telegram');
 
 async function convertsCleanly(items: Item[]): Promise<void> {
   for (const item of items) {
-    expect(validateItem(item)).toBeNull();
-    const p = await simpleParser((await convertItem(item)).mime);
-    expect(p.messageId).toBe(messageIdFor('Telegram', item.id));
-    expect(addr(p.from).map((a) => a.address)).toEqual([`${item.from!.id}@telegram.invalid`]);
-    expect(addr(p.to)).toHaveLength(item.to.length);
-    expect(p.subject).toBe(item.subject);
-    expect(p.date?.toISOString()).toBe(item.date!.toISOString());
-    expect(p.inReplyTo).toBe(item.replyTo ? messageIdFor('Telegram', item.replyTo) : undefined);
+    await expectRoundTrip(item, { source: 'Telegram', from: (w) => `${w.id}@telegram.invalid`, to: 'count', inReplyTo: 'always' });
   }
 }
 
@@ -47,7 +24,7 @@ describe('conformance: shared Telegram Desktop samples', () => {
     expect(await source.check({ path: file })).toEqual({ ok: true, message: '1 chat, 8 messages (personal_chat "Bob")' });
     const { items, bad, notices } = await collect(source, { path: file, timeZone: 'Europe/Moscow' });
     expect(bad).toEqual([]);
-    expect(events(items)).toEqual({ Service: 1, Message: 6, Call: 1 });
+    expect(eventCounts(items)).toEqual({ Service: 1, Message: 6, Call: 1 });
     expect(items.map((i) => [i.id, i.from?.id, i.to.map((t) => t.id), i.date?.toISOString()])).toEqual([
       // The first three have only a local "date": read in the timeZone setting (Moscow, UTC+3).
       ['user300000000/700000000/2675', 'user700000000', ['user300000000'], '2019-07-05T13:55:32.000Z'],
@@ -75,7 +52,7 @@ describe('conformance: shared Telegram Desktop samples', () => {
     const file = sample('DomaCKBO3H9K-chatstyle/result.json');
     const { items, bad } = await collect(source, { path: path.dirname(file) });
     expect(bad).toEqual([]);
-    expect(events(items)).toEqual({ Message: 11, Service: 1 });
+    expect(eventCounts(items)).toEqual({ Message: 11, Service: 1 });
     expect(items.every((i) => i.id.startsWith('user111/222/'))).toBe(true);
     expect(items.filter((i) => i.from?.id === 'user111').every((i) => i.to.some((t) => t.id === 'user222'))).toBe(true);
     expect(items.filter((i) => i.meta['Omitted-Media']).map((i) => i.meta['Telegram-Message-Id'])).toEqual(['8', '9']);
@@ -86,7 +63,7 @@ describe('conformance: shared Telegram Desktop samples', () => {
   it('mdemyanov/tg-parser supergroup_with_topics.json: service messages, topics, reactions', async () => {
     const { items, bad } = await collect(source, { path: sample('mdemyanov-tg-parser/supergroup_with_topics.json') });
     expect(bad).toEqual([]);
-    expect(events(items)).toEqual({ Service: 3, Message: 4 });
+    expect(eventCounts(items)).toEqual({ Service: 3, Message: 4 });
     expect(items.map((i) => i.meta.Topic ?? '')).toEqual(['', '', 'General', '', 'Finances', 'Finances', '']);
     expect(items[0]!.text).toContain('Admin created the group "Test Group"');
     await convertsCleanly(items);
@@ -100,7 +77,7 @@ describe('conformance: shared Telegram Desktop samples', () => {
     expect(refused.bad.map((b) => b.reason)).toEqual(Array(5).fill('Telegram numbers the messages of personal chats per account, and this export does not say which account made it; set the accountId setting (the exporting account\'s Telegram user id) so that ids stay unique across accounts'));
     const { items, bad } = await collect(source, { path: file, accountId: '111' });
     expect(bad).toEqual([]);
-    expect(events(items)).toEqual({ Message: 4, Call: 1 });
+    expect(eventCounts(items)).toEqual({ Message: 4, Call: 1 });
     expect(items[3]!.replyTo).toBe('user111/123456789/3');
     await convertsCleanly(items);
   });
@@ -126,6 +103,6 @@ describe('conformance: shared Telegram Desktop samples', () => {
   it('covers every sample file', () => {
     const all = sampleFiles();
     expect(all.length).toBe(7);
-    expect(all.filter((f) => !covered.has(f))).toEqual([]);
+    expect(uncovered()).toEqual([]);
   });
 });

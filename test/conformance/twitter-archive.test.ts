@@ -3,40 +3,18 @@
  * asserted counts; the API responses (v2, v1.1) are refused with the reason an admin needs.
  */
 import { describe, expect, it } from 'vitest';
-import fs from 'node:fs';
 import path from 'node:path';
-import { simpleParser } from 'mailparser';
 import { twitterArchiveSource as source } from '../../main/engine/sources/twitter-archive';
-import { validateItem } from '../../main/engine/validate';
-import { convertItem } from '../../main/engine/convert/convert';
-import { messageIdFor } from '../../main/engine/convert/message-id';
 import { FerryError } from '../../main/engine/errors';
 import type { Item } from '../../main/engine/item';
-import { sharedFixture } from '../helpers/fixtures';
-import { collect } from '../helpers/source';
+import { sharedSamples } from '../helpers/samples';
+import { collect, eventCounts } from '../helpers/source';
+import { expectRoundTrip } from '../helpers/mail';
 
-const root = sharedFixture('twitter');
-const covered = new Set<string>();
-const cover = (...rel: string[]) => { for (const r of rel) covered.add(r); };
-
-function sampleFiles(): string[] {
-  return fs.readdirSync(root, { recursive: true, withFileTypes: true })
-    .filter((d) => d.isFile() && d.name !== 'SOURCES.md')
-    .map((d) => path.relative(root, path.join(d.parentPath, d.name)).split(path.sep).join('/'))
-    .sort();
-}
-
-const countBy = (items: Item[]) => items.reduce<Record<string, number>>((o, i) => ({ ...o, [i.event]: (o[i.event] ?? 0) + 1 }), {});
+const { root, cover, files: sampleFiles, uncovered } = sharedSamples('twitter');
 
 async function convertsCleanly(items: Item[]): Promise<void> {
-  for (const item of items) {
-    expect(validateItem(item)).toBeNull();
-    const p = await simpleParser((await convertItem(item)).mime);
-    expect(p.messageId).toBe(messageIdFor('Twitter', item.id));
-    expect(p.subject).toBe(item.subject);
-    expect(p.date?.toISOString()).toBe(item.date!.toISOString());
-    if (item.replyTo) expect(p.inReplyTo).toBe(messageIdFor('Twitter', item.replyTo));
-  }
+  for (const item of items) await expectRoundTrip(item, { source: 'Twitter', inReplyTo: 'replies' });
 }
 
 describe('conformance: shared Twitter samples', () => {
@@ -48,7 +26,7 @@ describe('conformance: shared Twitter samples', () => {
     const { items, bad, notices } = await collect(source, { path: dir });
     expect(bad).toEqual([]);
     expect(notices).toEqual([]);
-    expect(countBy(items)).toEqual({ Tweet: 1, Reply: 1, Retweet: 1, DirectMessage: 1 });
+    expect(eventCounts(items)).toEqual({ Tweet: 1, Reply: 1, Retweet: 1, DirectMessage: 1 });
     expect(items.map((i) => [i.id, i.from?.id, i.to.map((t) => `${t.kind}:${t.id}`), i.date?.toISOString()])).toEqual([
       ['1700000000000000001', 'personify_user', ['handle:personify_user'], '2024-04-03T09:15:00.000Z'],
       ['1700000000000000002', 'personify_user', ['handle:anthropicai', 'handle:codex'], '2024-04-04T18:00:00.000Z'],
@@ -70,7 +48,7 @@ describe('conformance: shared Twitter samples', () => {
 
     const { items, bad, notices } = await collect(source, { path: dir, account: 'me_myself' });
     expect(bad).toEqual([]);
-    expect(countBy(items)).toEqual({ Retweet: 1, Tweet: 1, Reply: 1 });
+    expect(eventCounts(items)).toEqual({ Retweet: 1, Tweet: 1, Reply: 1 });
     expect(items.map((i) => [i.id, i.event, i.date?.toISOString(), i.replyTo])).toEqual([
       ['3333333333333333333', 'Retweet', '2018-10-10T20:19:24.000Z', undefined],
       ['4444444444444444444', 'Tweet', '2019-11-21T09:00:00.000Z', undefined],
@@ -108,6 +86,6 @@ describe('conformance: shared Twitter samples', () => {
   it('covers every sample file', () => {
     const all = sampleFiles();
     expect(all.length).toBeGreaterThan(20);
-    expect(all.filter((f) => !covered.has(f))).toEqual([]);
+    expect(uncovered()).toEqual([]);
   });
 });
