@@ -44,6 +44,9 @@ export function UnmappedScreen() {
     }
   };
   useEffect(() => { setOpen({}); void load(); }, [connectorId]);
+  // The event listener lives as long as the screen; it reloads with the connector chosen now.
+  const loadNow = useRef(load);
+  loadNow.current = load;
 
   useEffect(() => {
     let live = true;
@@ -61,7 +64,7 @@ export function UnmappedScreen() {
           if (!mine.current) {
             setResult(e.result);
             notify('success', summary(e.result));
-            void Promise.all([load(), refreshRuns()]);
+            void Promise.all([loadNow.current(), refreshRuns()]);
           }
           break;
         case 'reimport-error':
