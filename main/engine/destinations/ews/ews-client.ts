@@ -20,7 +20,7 @@ import { parseRetryAfter } from '../shared/retry-after';
 import { Attempts } from '../shared/attempts';
 import { KeyedPauses } from '../shared/pauses';
 import { BUSY_CODES, EwsError, TRANSIENT_CODES, ewsCodeError, ewsHttpError, type EwsErrorContext } from './ews-errors';
-import { NoAnswer, post, type HttpAnswer } from './http';
+import { NetworkFailure, httpRequest, type HttpResponse } from '../shared/https';
 import { ewsCredentialRef, type ResolvedEwsSettings } from './settings';
 import { envelope, type Acting } from './soap-requests';
 import { parseAnswer, type ResponseMessage } from './soap-responses';
@@ -100,14 +100,14 @@ export class EwsClient {
     for (;;) {
       const recovered = await a.recovered();
       if (recovered) return recovered;
-      let res: HttpAnswer | undefined;
+      let res: HttpResponse | undefined;
       const release = await this.acquire(call);
       try {
         await this.pauses.wait(budget, call.signal);
         const authorization = await this.authorization();
         this.stats.requests++;
-        res = await post(this.dispatcher, {
-          url: s.url, timeoutMs: s.requestTimeoutMs, body: xml, ...(call.signal ? { signal: call.signal } : {}),
+        res = await httpRequest(this.dispatcher, {
+          method: 'POST', url: s.url, timeoutMs: s.requestTimeoutMs, body: xml, ...(call.signal ? { signal: call.signal } : {}),
           headers: {
             'content-type': 'text/xml; charset=utf-8', accept: 'text/xml',
             soapaction: `"http://schemas.microsoft.com/exchange/services/2006/messages/${call.operation}"`,
@@ -118,7 +118,7 @@ export class EwsClient {
         });
       } catch (err) {
         if (call.signal?.aborted) throw this.cancelled(call, err);
-        if (!(err instanceof NoAnswer)) throw err;
+        if (!(err instanceof NetworkFailure)) throw err;
         if (err.tlsProblem) {
           throw new FerryError('config', `the certificate of ${s.host} is not trusted (${err.message}): give the destination its CA certificate (caCertificate or caCertificateFile)`);
         }

@@ -16,7 +16,7 @@ import type { Delivered, DeliveryTarget, RemoteDestination } from '../types';
 import { EwsClient, newEwsStats, type EwsClientStats, type EwsResult } from './ews-client';
 import { EwsError } from './ews-errors';
 import { FolderResolver } from './folders';
-import { createDispatcher } from './http';
+import { createDispatcher } from '../shared/https';
 import { resolveEwsSettings, type EwsSettings, type ResolvedEwsSettings } from './settings';
 import { createItemBody, findItemByMessageIdBody, type FolderRef } from './soap-requests';
 import { itemIds } from './soap-responses';

@@ -7,7 +7,7 @@ import { errorMessage } from '../../errors';
 import type { SecretStore } from '../../secrets/secret-store';
 import { EwsClient } from './ews-client';
 import { EwsError } from './ews-errors';
-import { createDispatcher } from './http';
+import { createDispatcher } from '../shared/https';
 import { ewsCredentialRef, resolveEwsSettings, signedInAs, type ResolvedEwsSettings } from './settings';
 import { getFolderBody } from './soap-requests';
 

@@ -19,7 +19,7 @@ import { SlidingWindowBudget, type Done } from '../shared/sliding-window';
 import { Attempts } from '../shared/attempts';
 import { KeyedPauses } from '../shared/pauses';
 import { GraphApiError, graphApiError, graphErrorBody } from './graph-errors';
-import { NetworkFailure, httpRequest, jsonOf, type HttpResponse } from './http';
+import { NetworkFailure, httpRequest, jsonOf, type HttpResponse } from '../shared/https';
 import { credentialHint, type ResolvedGraphSettings } from './settings';
 import type { GraphTokenProvider } from './token';
 

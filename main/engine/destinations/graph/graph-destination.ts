@@ -17,7 +17,7 @@ import type { Dispatcher } from 'undici';
 import { addAttachment, MAX_ATTACHMENT, splitAttachments } from './attachments';
 import { FolderResolver, odataString, userPath } from './folders';
 import { GraphApiError, GraphClient, newClientStats, type GraphClientStats, type GraphResult } from './graph-client';
-import { createDispatcher } from './http';
+import { createDispatcher } from '../shared/https';
 import { PROP, fileAttachmentJson, graphMessage, type GraphMessage } from './message-json';
 import { resolveGraphSettings, type GraphSettings, type ResolvedGraphSettings } from './settings';
 import { GraphTokenProvider, type GetCredential } from './token';

@@ -6,7 +6,7 @@
 import { errorMessage } from '../../errors';
 import { userPath } from './folders';
 import { GraphClient } from './graph-client';
-import { createDispatcher } from './http';
+import { createDispatcher } from '../shared/https';
 import { resolveGraphSettings, type ResolvedGraphSettings } from './settings';
 import { GraphTokenProvider, type GetCredential } from './token';
 

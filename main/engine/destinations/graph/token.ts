@@ -9,7 +9,7 @@
 import { ConfidentialClientApplication, type INetworkModule, type NetworkRequestOptions, type NetworkResponse } from '@azure/msal-node';
 import type { Dispatcher } from 'undici';
 import { FerryError, errorMessage } from '../../errors';
-import { NetworkFailure, httpRequest, jsonOf } from './http';
+import { NetworkFailure, httpRequest, jsonOf } from '../shared/https';
 import { DEFAULT_AUTHORITY_HOST, credentialHint, graphCredentialRef, graphResource, type ResolvedGraphSettings } from './settings';
 
 export type GetCredential = () => Promise<string>;

@@ -1,7 +1,8 @@
 /**
- * HTTPS for the Graph destination and its sign-in, over undici: one connection pool trusting the
- * system CAs plus an optional extra CA, a time limit per request, and network failures told apart
- * by whether the request may have reached the server (which decides if a retry needs a lookup first).
+ * HTTPS for the destinations that call a server's API (Graph and its sign-in, EWS), over undici: one
+ * connection pool trusting the system CAs plus an optional extra CA, a time limit per request, and
+ * failures with no answer told apart by whether the request may have reached the server (which
+ * decides whether a retry must look for the message first).
  */
 import tls from 'node:tls';
 import { Agent, request, type Dispatcher } from 'undici';
@@ -26,10 +27,12 @@ export interface HttpResponse {
 export class NetworkFailure extends Error {
   constructor(
     message: string,
-    /** False when the request certainly never reached the server (connection refused, TLS failure...). */
+    /** False when the request certainly never reached the server (refused, name or TLS failure). */
     readonly maybeDelivered: boolean,
     /** The caller's own signal was aborted (a cancelled run), as opposed to a timeout. */
     readonly cancelled: boolean,
+    /** The server's certificate was not trusted: a setup problem, not a passing one. */
+    readonly tlsProblem: boolean,
     options?: { cause?: unknown },
   ) {
     super(message, options);
@@ -44,9 +47,10 @@ export function createDispatcher(o: { ca?: string; connectTimeoutMs: number }): 
   });
 }
 
-// Failures that happen before a request can have been sent.
-const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT', 'ENETUNREACH', 'EHOSTUNREACH',
-  'CERT_HAS_EXPIRED', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'ERR_TLS_CERT_ALTNAME_INVALID']);
+const TLS_CODES = new Set(['CERT_HAS_EXPIRED', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'ERR_TLS_CERT_ALTNAME_INVALID', 'CERT_NOT_YET_VALID']);
+// Failures that happen before any byte of the request can have been sent.
+const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT', 'ENETUNREACH', 'EHOSTUNREACH', ...TLS_CODES]);
 
 function codeOf(err: unknown): string | undefined {
   const e = err as { code?: string; cause?: { code?: string } };
@@ -71,7 +75,7 @@ export async function httpRequest(dispatcher: Dispatcher, r: HttpRequest): Promi
     const what = cancelled ? 'cancelled' : timeout.aborted || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT'
       ? `no answer within ${Math.round(r.timeoutMs / 1000)} s`
       : `${code ?? 'network error'}: ${(err as Error).message}`;
-    throw new NetworkFailure(what, !(code !== undefined && NOT_SENT.has(code)), cancelled, { cause: err });
+    throw new NetworkFailure(what, !(code !== undefined && NOT_SENT.has(code)), cancelled, code !== undefined && TLS_CODES.has(code), { cause: err });
   }
 }
 
