@@ -86,8 +86,7 @@ describe('conformance: shared DiscordChatExporter samples', () => {
   });
 
   it('covers every sample file', () => {
-    const all = sampleFiles();
-    expect(all.length).toBe(5);
+    expect(sampleFiles()).toHaveLength(5);
     expect(uncovered()).toEqual([]);
   });
 });

@@ -61,8 +61,7 @@ describe('conformance: shared Facebook Messenger / Instagram samples', () => {
   });
 
   it('covers every sample file', () => {
-    const all = sampleFiles();
-    expect(all.length).toBe(2);
+    expect(sampleFiles()).toHaveLength(2);
     expect(uncovered()).toEqual([]);
   });
 });

@@ -126,8 +126,7 @@ describe('conformance: shared SMS Backup & Restore samples', () => {
   });
 
   it('covers every sample file', () => {
-    const all = sampleFiles();
-    expect(all.length).toBe(10);
+    expect(sampleFiles()).toHaveLength(10);
     expect(uncovered()).toEqual([]);
   });
 });

@@ -54,8 +54,7 @@ describe('conformance: shared Microsoft Teams samples', () => {
   });
 
   it('covers every sample file', () => {
-    const all = sampleFiles();
-    expect(all.length).toBe(3);
+    expect(sampleFiles()).toHaveLength(3);
     expect(uncovered()).toEqual([]);
   });
 });

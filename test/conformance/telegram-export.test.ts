@@ -101,8 +101,7 @@ describe('conformance: shared Telegram Desktop samples', () => {
   });
 
   it('covers every sample file', () => {
-    const all = sampleFiles();
-    expect(all.length).toBe(7);
+    expect(sampleFiles()).toHaveLength(7);
     expect(uncovered()).toEqual([]);
   });
 });

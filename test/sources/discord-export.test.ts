@@ -10,7 +10,7 @@ import { FerryError } from '../../main/engine/errors';
 import { fixture } from '../helpers/fixtures';
 import { attachmentContents, byId, collect } from '../helpers/source';
 import { expectRoundTrip } from '../helpers/mail';
-import { scratchDir } from '../helpers/files';
+import { scratchDir, writeTree } from '../helpers/files';
 import { zipFolder } from '../helpers/zip';
 
 const MADE = fixture('discord-export', 'made');
@@ -158,10 +158,7 @@ describe('discord-export: damaged and odd input', () => {
   });
 
   it('a JSON that is not a DCE export is skipped with a notice in a folder, and refused alone', async () => {
-    const dir = path.join(tmp, 'mixed');
-    fs.mkdirSync(dir);
-    fs.writeFileSync(path.join(dir, 'a-settings.json'), '{"theme":"dark"}');
-    fs.copyFileSync(DM, path.join(dir, 'b-dm.json'));
+    const dir = writeTree(path.join(tmp, 'mixed'), { 'a-settings.json': '{"theme":"dark"}', 'b-dm.json': fs.readFileSync(DM) });
     const { items, notices } = await collect(source, { path: dir });
     expect(items).toHaveLength(2);
     expect(notices).toEqual([`${path.join(dir, 'a-settings.json')}: not a DiscordChatExporter JSON export (no channel and messages); skipped`]);

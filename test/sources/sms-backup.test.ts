@@ -11,7 +11,7 @@ import { convertItem } from '../../main/engine/convert/convert';
 import { fixture } from '../helpers/fixtures';
 import { attachmentContents, collect } from '../helpers/source';
 import { expectRoundTrip } from '../helpers/mail';
-import { scratchDir } from '../helpers/files';
+import { scratchDir, writeTree } from '../helpers/files';
 import { writeZip } from '../helpers/zip';
 
 const MADE = fixture('sms-backup', 'made');
@@ -169,10 +169,7 @@ describe('sms-backup: damaged files', () => {
   });
 
   it('an XML file that is not a backup is refused alone and skipped in a folder', async () => {
-    const dir = path.join(tmp, 'mixed');
-    fs.mkdirSync(dir);
-    fs.writeFileSync(path.join(dir, 'a-other.xml'), '<?xml version="1.0"?><catalog><book/></catalog>');
-    fs.copyFileSync(CALLS, path.join(dir, 'calls.xml'));
+    const dir = writeTree(path.join(tmp, 'mixed'), { 'a-other.xml': '<?xml version="1.0"?><catalog><book/></catalog>', 'calls.xml': fs.readFileSync(CALLS) });
     const { items, notices } = await collect(source, { path: dir, owner: '+15550000000' });
     expect(items).toHaveLength(5);
     expect(notices).toEqual([`${path.join(dir, 'a-other.xml')}: not an SMS Backup & Restore file (its root element is <catalog>, not <smses> or <calls>); skipped`]);
