@@ -17,6 +17,7 @@ import { EwsClient, newEwsStats, type EwsClientStats, type EwsResult } from './e
 import { EwsError } from './ews-errors';
 import { FolderResolver } from './folders';
 import { createDispatcher } from '../shared/https';
+import { LazyConnection, targetMailbox } from '../shared/lazy-connection';
 import { resolveEwsSettings, type EwsSettings, type ResolvedEwsSettings } from './settings';
 import { createItemBody, findItemByMessageIdBody, type FolderRef } from './soap-requests';
 import { itemIds } from './soap-responses';
@@ -38,7 +39,11 @@ export class EwsDestination implements RemoteDestination {
   readonly settings: ResolvedEwsSettings;
   /** Requests, busy answers, waits, retries and recoveries since the destination was made. */
   readonly stats: EwsClientStats = newEwsStats();
-  private conn?: Connection;
+  private readonly conn = new LazyConnection((): Connection => {
+    const dispatcher = createDispatcher({ ...(this.settings.caCertificate ? { ca: this.settings.caCertificate } : {}), connectTimeoutMs: this.settings.connectTimeoutMs });
+    const client = new EwsClient(this.settings, this.secrets, dispatcher, this.stats);
+    return { dispatcher, client, folders: new FolderResolver(this.settings, client) };
+  });
 
   constructor(settings: EwsSettings | Record<string, unknown>, private readonly secrets: SecretStore) {
     this.settings = resolveEwsSettings(settings);
@@ -50,13 +55,11 @@ export class EwsDestination implements RemoteDestination {
 
   /** Signs in lazily, on the first request: opening never fails, so a run always records its outcome. */
   async open(): Promise<void> {
-    this.connection();
+    this.conn.get();
   }
 
-  async close(): Promise<void> {
-    const c = this.conn;
-    this.conn = undefined;
-    if (c) await c.dispatcher.close();
+  close(): Promise<void> {
+    return this.conn.close();
   }
 
   async deliver(message: ConvertedMessage, target: DeliveryTarget, signal?: AbortSignal): Promise<Delivered> {
@@ -100,19 +103,11 @@ export class EwsDestination implements RemoteDestination {
   }
 
   private connection(): Connection {
-    if (!this.conn) {
-      const dispatcher = createDispatcher({ ...(this.settings.caCertificate ? { ca: this.settings.caCertificate } : {}), connectTimeoutMs: this.settings.connectTimeoutMs });
-      const client = new EwsClient(this.settings, this.secrets, dispatcher, this.stats);
-      this.conn = { dispatcher, client, folders: new FolderResolver(this.settings, client) };
-    }
-    return this.conn;
+    return this.conn.get();
   }
 
   private mailboxOf(target: DeliveryTarget): string {
-    if (!target.mailbox) {
-      throw new FerryError('config', 'Exchange needs a mailbox for every item: set up mapping (or a catch-all mailbox) so that items are routed to mailboxes');
-    }
-    return target.mailbox;
+    return targetMailbox(target, 'Exchange');
   }
 
   /** The message in the folder, by PR_INTERNET_MESSAGE_ID; null when it is not there. */

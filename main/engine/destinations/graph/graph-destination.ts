@@ -18,6 +18,7 @@ import { addAttachment, MAX_ATTACHMENT, splitAttachments } from './attachments';
 import { FolderResolver, odataString, userPath } from './folders';
 import { GraphApiError, GraphClient, newClientStats, type GraphClientStats, type GraphResult } from './graph-client';
 import { createDispatcher } from '../shared/https';
+import { LazyConnection, targetMailbox } from '../shared/lazy-connection';
 import { PROP, fileAttachmentJson, graphMessage, type GraphMessage } from './message-json';
 import { resolveGraphSettings, type GraphSettings, type ResolvedGraphSettings } from './settings';
 import { GraphTokenProvider, type GetCredential } from './token';
@@ -38,7 +39,12 @@ export class GraphDestination implements RemoteDestination {
   readonly label: string;
   readonly concurrency: number;
   readonly settings: ResolvedGraphSettings;
-  private conn?: Connection;
+  private readonly conn = new LazyConnection((): Connection => {
+    const dispatcher = createDispatcher({ ...(this.settings.caCertificate ? { ca: this.settings.caCertificate } : {}), connectTimeoutMs: this.settings.timeouts.connectMs });
+    const tokens = new GraphTokenProvider(this.settings, this.getCredential, dispatcher);
+    const client = new GraphClient(this.settings, tokens, dispatcher, this.stats);
+    return { dispatcher, tokens, client, folders: new FolderResolver(client) };
+  });
 
   constructor(settings: GraphSettings, private readonly getCredential: GetCredential) {
     this.settings = resolveGraphSettings(settings);
@@ -49,7 +55,7 @@ export class GraphDestination implements RemoteDestination {
 
   /** Signs in lazily, on the first request: opening never fails, so a run always records its outcome. */
   async open(): Promise<void> {
-    this.connection();
+    this.conn.get();
   }
 
   /** Signs in now rather than on the first request (to report a credentials problem early, or to time deliveries alone). */
@@ -62,10 +68,8 @@ export class GraphDestination implements RemoteDestination {
     await this.connection().folders.resolve(this.mailboxOf(target), target.folder, signal);
   }
 
-  async close(): Promise<void> {
-    const c = this.conn;
-    this.conn = undefined;
-    if (c) await c.dispatcher.close();
+  close(): Promise<void> {
+    return this.conn.close();
   }
 
   /** Requests, throttling answers, retries and recoveries since the destination was made. */
@@ -118,20 +122,11 @@ export class GraphDestination implements RemoteDestination {
   }
 
   private connection(): Connection {
-    if (!this.conn) {
-      const dispatcher = createDispatcher({ ...(this.settings.caCertificate ? { ca: this.settings.caCertificate } : {}), connectTimeoutMs: this.settings.timeouts.connectMs });
-      const tokens = new GraphTokenProvider(this.settings, this.getCredential, dispatcher);
-      const client = new GraphClient(this.settings, tokens, dispatcher, this.stats);
-      this.conn = { dispatcher, tokens, client, folders: new FolderResolver(client) };
-    }
-    return this.conn;
+    return this.conn.get();
   }
 
   private mailboxOf(target: DeliveryTarget): string {
-    if (!target.mailbox) {
-      throw new FerryError('config', 'Microsoft 365 needs a mailbox for every item: set up mapping (or a catch-all mailbox) so that items are routed to mailboxes');
-    }
-    return target.mailbox;
+    return targetMailbox(target, 'Microsoft 365');
   }
 
   private delivered(id: string, requestId?: string): Delivered {
