@@ -13,6 +13,8 @@ import { ConnectorPicker, EmptyState } from '../components/bits';
 import { MessageBody } from '../components/MessageBody';
 
 const PAGE = 50;
+/** Rows PageUp and PageDown move through the list. */
+const LIST_PAGE = 10;
 
 export function PreviewScreen() {
   const connectorId = useStore((s) => s.connectorId);
@@ -66,7 +68,8 @@ export function PreviewScreen() {
   }, [view, entry?.seq, connectorId]);
 
   const onListKey = (e: React.KeyboardEvent) => {
-    const next = e.key === 'ArrowDown' ? selected + 1 : e.key === 'ArrowUp' ? selected - 1 : e.key === 'Home' ? 0 : e.key === 'End' ? entries.length - 1 : null;
+    const step: Record<string, number> = { ArrowDown: 1, ArrowUp: -1, PageDown: LIST_PAGE, PageUp: -LIST_PAGE };
+    const next = e.key in step ? selected + step[e.key]! : e.key === 'Home' ? 0 : e.key === 'End' ? entries.length - 1 : null;
     if (next === null) return;
     e.preventDefault();
     const n = Math.max(0, Math.min(entries.length - 1, next));

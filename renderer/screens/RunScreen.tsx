@@ -1,4 +1,5 @@
 /** Run: start an import (or a recorded preview run), follow its progress, cancel it, read its report. */
+import { useEffect, useRef, useState } from 'react';
 import type { RunReportView } from '../../preload/contract';
 import { call, errorText } from '../api';
 import { dateTime, duration, num } from '../format';
@@ -32,6 +33,23 @@ export function RunScreen() {
   const report = useStore((s) => (s.connectorId !== null ? s.reports[s.connectorId] : undefined));
   const notify = useStore((s) => s.notify);
   const go = useStore((s) => s.go);
+  const [cancelling, setCancelling] = useState(false);
+  const cancelRef = useRef<HTMLButtonElement>(null);
+  const lastRunRef = useRef<HTMLHeadingElement>(null);
+  const startRef = useRef<HTMLButtonElement>(null);
+  const wasActive = useRef(active !== undefined);
+
+  // Starting or ending a run swaps the buttons: the one that had the keyboard focus is gone, so the
+  // focus goes where the work continues (Cancel while it runs, then the report) instead of the page.
+  useEffect(() => {
+    const now = active !== undefined;
+    if (now === wasActive.current) return;
+    wasActive.current = now;
+    if (!now) setCancelling(false);
+    const el = document.activeElement;
+    if (el && el !== document.body) return;
+    (now ? cancelRef.current : lastRunRef.current ?? startRef.current)?.focus();
+  }, [active]);
 
   const start = async (mode: 'import' | 'preview') => {
     if (connectorId === null) return;
@@ -45,6 +63,7 @@ export function RunScreen() {
     if (connectorId === null) return;
     try {
       const r = await call('runs.cancel', { connectorId });
+      if (r.cancelled) setCancelling(true);
       if (r.cancelled) notify('info', 'Cancelling after the current batch. The next run resumes where this one stopped.');
     } catch (err) {
       notify('error', errorText(err));
@@ -69,17 +88,17 @@ export function RunScreen() {
               <p><StatusBadge status="running" /> {active.mode === 'preview' ? 'Preview run' : 'Import'} started {dateTime(active.startedAt)}{active.trigger === 'schedule' ? ' by the schedule' : ''}.</p>
               <Progress progress={active.progress} label={`${connector.name} ${active.mode} progress`} />
               {active.progress ? <Counts counts={active.progress.counts} mode={active.mode} /> : null}
-              <div className="form-actions"><div className="spacer" /><button type="button" className="danger" onClick={cancel}>Cancel run</button></div>
+              <div className="form-actions"><div className="spacer" /><button type="button" ref={cancelRef} className="danger" onClick={cancel} aria-disabled={cancelling}>{cancelling ? 'Cancelling…' : 'Cancel run'}</button></div>
             </div>
           ) : (
             <div className="form-actions">
-              <button type="button" onClick={() => start('import')}>Start import</button>
+              <button type="button" ref={startRef} onClick={() => start('import')}>Start import</button>
               <button type="button" className="secondary" onClick={() => start('preview')}>Preview run (record, don't deliver)</button>
               <div className="spacer" />
               {report ? <button type="button" className="secondary" onClick={() => go('history', { runId: report.runId })}>Open in History</button> : null}
             </div>
           )}
-          {!active && report ? <><h3>Last run</h3><Report report={report} /></> : null}
+          {!active && report ? <><h3 ref={lastRunRef} tabIndex={-1}>Last run</h3><Report report={report} /></> : null}
         </div>
       )}
     </section>

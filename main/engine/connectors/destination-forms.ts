@@ -99,6 +99,7 @@ const graph: DestinationForm = {
     { key: 'certificateThumbprint', label: 'Certificate thumbprint', type: 'string', help: 'Only for certificate sign-in: the thumbprint shown in the app registration.' },
     { key: 'authorityHost', label: 'Sign-in service', type: 'string', help: 'Default https://login.microsoftonline.com; other clouds have their own.' },
     { key: 'graphBaseUrl', label: 'Graph endpoint', type: 'string', help: 'Default https://graph.microsoft.com/v1.0.' },
+    { key: 'caCertificateFile', label: 'Extra trusted CA certificate', type: 'path', help: 'A PEM file, only if a TLS-inspecting proxy or private CA signs the server\'s certificate.' },
     { key: 'credential', label: 'Client secret, or the certificate\'s private key (PEM)', type: 'secret' },
   ],
   credentials(settings) {
@@ -122,6 +123,7 @@ const ews: DestinationForm = {
     { key: 'username', label: 'Service account', type: 'string', help: 'e.g. ferry-svc@contoso.com or CONTOSO\\ferry-svc' },
     { key: 'impersonation', label: 'Act as each mailbox (ApplicationImpersonation role)', type: 'boolean', default: true },
     { key: 'concurrency', label: 'Deliveries in parallel', type: 'number', default: 8 },
+    { key: 'caCertificateFile', label: 'Extra trusted CA certificate', type: 'path', help: 'A PEM file, only if a private CA signs the server\'s certificate.' },
     { key: 'credential', label: 'Password, or the OAuth token', type: 'secret' },
   ],
   credentials(settings) {

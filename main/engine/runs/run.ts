@@ -9,6 +9,7 @@
  *   destination (by Message-ID) whether a pending message arrived before sending it again.
  * A resume replays the source (its order is deterministic) and skips the records already recorded.
  */
+import { setMaxListeners } from 'node:events';
 import type { Db } from '../store/db';
 import { RunStore, type Counts, type ItemOutcome, type ItemStatus, type RunMode, type RunStatus } from '../store/runs';
 import { Ledger, type LedgerKey } from '../store/ledger';
@@ -227,6 +228,9 @@ export async function executeRun(db: Db, spec: RunSpec): Promise<RunReport> {
   // (FULL). Local batches need no fsync per commit: a power cut rolls a batch back whole, message and
   // outcome together, and the resume redoes it.
   db.pragma(`synchronous = ${spec.mode === 'import' && !dest.transactional ? 'FULL' : 'NORMAL'}`);
+  // Progress also on a clock: while deliveries stall (throttling, a slow server) the last figures,
+  // the falling rate and the elapsed time still reach the admin.
+  const heartbeat = spec.onProgress ? setInterval(() => emit(false), Math.max(spec.progressIntervalMs ?? 200, 250)) : undefined;
   try {
     // Inside the try: a destination that cannot open fails the run instead of leaving it 'running'.
     await dest.open();
@@ -238,6 +242,8 @@ export async function executeRun(db: Db, spec: RunSpec): Promise<RunReport> {
     const flush = () => { if (batch.length) { commitBatch(batch); processed += batch.length; batch = []; batchBytes = 0; emit(false); } };
     const pool = new Set<Promise<void>>();
     const remote = spec.mode === 'import' && !dest.transactional ? (dest as RemoteDestination) : undefined;
+    // Each delivery in flight listens for the cancel: more than Node's default of 10 is expected, not a leak.
+    if (remote && spec.signal) setMaxListeners(remote.concurrency * 2 + 10, spec.signal);
 
     const deliverRemote = async (p: Prepared) => {
       if (p.failure !== undefined) { db.transaction(() => recordWithHooks(p, outcomeOf(p, 'failed', p.failure)))(); processed++; return; }
@@ -324,6 +330,7 @@ export async function executeRun(db: Db, spec: RunSpec): Promise<RunReport> {
     emit(true);
     return report(runs, runId, spec.resumeRunId !== undefined);
   } finally {
+    clearInterval(heartbeat);
     await dest.close();
   }
   runs.finish(runId, status);

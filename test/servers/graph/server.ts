@@ -95,6 +95,8 @@ export class GraphServer {
   private readonly uploads = new UploadSessions();
   private readonly byOp: Partial<Record<Operation, number>> = {};
   private requests = 0;
+  /** Set while `hold()` stalls requests. */
+  private gate: Promise<void> | undefined;
   private readonly sockets = new Set<Duplex>();
 
   private constructor(private readonly server: https.Server, readonly tls: ServerTls, readonly origin: string, private readonly o: GraphServerOptions) {
@@ -126,6 +128,17 @@ export class GraphServer {
   }
 
   injectFault(f: Fault): void { this.faults.add(f); }
+
+  /**
+   * Stalls every mailbox request from now on, as a service that stops answering would, until the
+   * returned function is called: lets a test act while a run is certainly still under way.
+   */
+  hold(): () => void {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => { release = r; });
+    this.gate = gate;
+    return () => { if (this.gate === gate) this.gate = undefined; release(); };
+  }
 
   /** Every token issued so far is refused as expired from now on. */
   expireTokens(): void { this.identity.expireAll(); }
@@ -288,6 +301,7 @@ export class GraphServer {
     handle: () => Promise<{ status: number; body?: unknown; headers?: Record<string, string> } | undefined>,
   ): Promise<void> {
     if (this.o.latencyMs) await new Promise((r) => setTimeout(r, this.o.latencyMs));
+    while (this.gate) await this.gate;
     if (fault) return this.applyFault(fault, req, sendJson, sendError, handle);
     const out = await handle();
     if (out) sendJson(out.status, out.body, out.headers);

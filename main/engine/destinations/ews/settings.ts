@@ -3,9 +3,9 @@
  * with `--dest ews --dest-set key=value`. They never hold a secret: the password (Basic) or the
  * bearer token (OAuth) comes from the keychain entry named by `ewsCredentialRef`.
  */
-import fs from 'node:fs';
 import { z } from 'zod';
 import { FerryError } from '../../errors';
+import { isPem, trustedCa, withoutBlanks } from '../shared/trusted-ca';
 
 /**
  * Well-known folders a message may be saved into (EWS DistinguishedFolderIdNameType). Mail-holding
@@ -94,7 +94,7 @@ const schema = z.object({
   impersonation: z.boolean().optional(),
   folder: z.union([z.literal('source-folder'), folderId]).optional(),
   parentFolder: folderId.optional(),
-  caCertificate: z.string().refine((p) => p.includes('-----BEGIN CERTIFICATE-----'), { message: 'must be a PEM certificate' }).optional(),
+  caCertificate: z.string().refine(isPem, { message: 'must be a PEM certificate' }).optional(),
   caCertificateFile: z.string().min(1).optional(),
   serverVersion: z.enum(SERVER_VERSIONS).optional(),
   concurrency: positiveInt.max(256).optional(),
@@ -109,27 +109,13 @@ const schema = z.object({
 
 /** Checks saved settings and fills in the defaults; a bad setting is a config error naming it. */
 export function resolveEwsSettings(input: unknown): ResolvedEwsSettings {
-  // Forms send optional fields left blank as '' or null: they mean "not set".
-  const cleaned = input && typeof input === 'object' && !Array.isArray(input)
-    ? Object.fromEntries(Object.entries(input).filter(([, v]) => v !== '' && v !== null && v !== undefined))
-    : input;
-  const r = schema.safeParse(cleaned);
+  const r = schema.safeParse(withoutBlanks(input));
   if (!r.success) {
     const issues = r.error.issues.map((i) => `${i.path.join('.') || 'settings'} ${i.message}`).join('; ');
     throw new FerryError('config', `Exchange (EWS) destination settings: ${issues}`);
   }
   const s = r.data as EwsSettings;
-  let ca = s.caCertificate;
-  if (s.caCertificateFile) {
-    let pem: string;
-    try {
-      pem = fs.readFileSync(s.caCertificateFile, 'utf8');
-    } catch (err) {
-      throw new FerryError('config', `Exchange (EWS) destination settings: caCertificateFile ${s.caCertificateFile} cannot be read (${(err as Error).message})`);
-    }
-    if (!pem.includes('-----BEGIN CERTIFICATE-----')) throw new FerryError('config', `Exchange (EWS) destination settings: caCertificateFile ${s.caCertificateFile} holds no PEM certificate`);
-    ca = ca ? `${ca}\n${pem}` : pem;
-  }
+  const ca = trustedCa('Exchange (EWS)', s.caCertificate, s.caCertificateFile);
   return {
     ...s,
     ...(ca ? { caCertificate: ca } : {}),

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { FerryError } from '../../errors';
+import { isPem, trustedCa, withoutBlanks } from '../shared/trusted-ca';
 
 export interface GraphLimits {
   /** Requests in flight at once per mailbox (Graph: 4 per app and mailbox). */
@@ -50,6 +51,8 @@ export interface GraphSettings {
   graphBaseUrl?: string;
   /** Extra CA certificate (PEM) trusted for the two endpoints above: TLS-inspecting proxies, loopback servers. */
   caCertificate?: string;
+  /** The same, as a PEM file (what an admin has to hand). */
+  caCertificateFile?: string;
   limits?: Partial<GraphLimits>;
   timeouts?: Partial<GraphTimeouts>;
   retries?: Partial<GraphRetries>;
@@ -91,7 +94,8 @@ const schema = z.object({
     .optional(),
   authorityHost: httpsUrl.optional(),
   graphBaseUrl: httpsUrl.optional(),
-  caCertificate: z.string().refine((p) => p.includes('-----BEGIN CERTIFICATE-----'), { message: 'must be a PEM certificate' }).optional(),
+  caCertificate: z.string().refine(isPem, { message: 'must be a PEM certificate' }).optional(),
+  caCertificateFile: z.string().min(1).optional(),
   limits: z.object({
     mailboxConcurrency: positiveInt, requestsPerWindow: positiveInt, requestWindowMs: positive,
     uploadBytesPerWindow: positiveInt, uploadWindowMs: positive, parallelDeliveries: positiveInt,
@@ -103,14 +107,16 @@ const schema = z.object({
 
 /** Checks saved settings and fills in the defaults; a bad setting is a config error naming it. */
 export function resolveGraphSettings(input: unknown): ResolvedGraphSettings {
-  const r = schema.safeParse(input);
+  const r = schema.safeParse(withoutBlanks(input));
   if (!r.success) {
     const issues = r.error.issues.map((i) => `${i.path.join('.') || 'settings'} ${i.message}`).join('; ');
     throw new FerryError('config', `Microsoft 365 destination settings: ${issues}`);
   }
   const s = r.data as GraphSettings;
+  const ca = trustedCa('Microsoft 365', s.caCertificate, s.caCertificateFile);
   return {
     ...s,
+    ...(ca ? { caCertificate: ca } : {}),
     authorityHost: s.authorityHost ?? DEFAULT_AUTHORITY_HOST,
     graphBaseUrl: s.graphBaseUrl ?? DEFAULT_GRAPH_BASE_URL,
     limits: { ...DEFAULT_LIMITS, ...s.limits },
