@@ -125,7 +125,7 @@ function handleEvent(e: FerryEvent): void {
       const name = get().connectors.find((c) => c.id === e.connectorId)?.name ?? `Connector ${e.connectorId}`;
       const c = e.report.counts;
       get().notify(e.report.status === 'failed' ? 'error' : 'success',
-        `${name}: ${e.report.mode} ${e.report.status} — ${c.imported} ${e.report.mode === 'preview' ? 'ready' : 'imported'}, ${c.duplicate} duplicate, ${c.failed} failed`);
+        `${name}: ${e.report.mode} ${e.report.stopReason === 'daily-cap' ? 'paused by the daily cap' : e.report.status} — ${c.imported} ${e.report.mode === 'preview' ? 'ready' : 'imported'}, ${c.duplicate} duplicate, ${c.failed} failed`);
       void get().refreshRuns();
       break;
     }

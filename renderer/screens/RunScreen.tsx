@@ -5,12 +5,13 @@ import { call, errorText } from '../api';
 import { dateTime, duration, num } from '../format';
 import { useStore } from '../store';
 import { ConnectorPicker, Counts, EmptyState, Progress, StatusBadge } from '../components/bits';
+import { RunStatusBadge } from '../components/RunStatus';
 
 export function Report({ report }: { report: RunReportView }) {
   return (
     <div className="report">
       <p>
-        Run {report.runId} — {report.mode} <StatusBadge status={report.status} />{report.resumed ? ' (resumed)' : ''}, started {dateTime(report.startedAt)}, took {duration(report.elapsedMs)}.
+        Run {report.runId} — {report.mode} <RunStatusBadge status={report.status} stopReason={report.stopReason} />{report.resumed ? ' (resumed)' : ''}, started {dateTime(report.startedAt)}, took {duration(report.elapsedMs)}.
         {report.error ? <span className="error-text"> {report.error}</span> : null}
       </p>
       <Counts counts={report.counts} mode={report.mode} />
