@@ -6,14 +6,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { simpleParser, type AddressObject } from 'mailparser';
+import { simpleParser } from 'mailparser';
 import { emlSource } from '../../main/engine/sources/eml';
 import { mboxSource } from '../../main/engine/sources/mbox';
 import { convertItem } from '../../main/engine/convert/convert';
 import { validateItem } from '../../main/engine/validate';
 import type { Item } from '../../main/engine/item';
 import { collect } from '../helpers/source';
-import { sharedFixture } from '../helpers/fixtures';
+import { addressesOf } from '../helpers/mail';
+import { sharedSamples } from '../helpers/samples';
 
 interface Expected {
   from?: string;
@@ -98,15 +99,7 @@ const EXPECTED: Record<string, Expected> = {
   'mbox/mailpile-Mailpile/tests.mbox line 2815': { from: "Noa@fujihamfist", to: ["people@linux","linux-usb@vger.kernel.org","MIA.Tadao@jifu"], subject: "RE: [PATCH v3 00/11] usbip: features to USB over WebSocket", date: "2015-04-28T09:35:25.000Z", attachments: [], text: "Hello, > As far as I understand your des" },
 };
 
-const root = sharedFixture('mime');
-const addresses = (a: AddressObject | AddressObject[] | undefined) => (Array.isArray(a) ? a : a ? [a] : []).flatMap((x) => x.value);
-
-function samples(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((d) => {
-    const p = path.join(dir, d.name);
-    return d.isDirectory() ? samples(p) : d.name === 'SOURCES.md' ? [] : [path.relative(root, p)];
-  }).sort();
-}
+const { root, files: sampleFiles } = sharedSamples('mime');
 
 const fileOf = (key: string) => key.replace(/ line \d+$/, '');
 
@@ -130,13 +123,13 @@ async function expectItem(item: Item, key: string): Promise<void> {
   const head = m.mime.subarray(0, m.mime.length - item.mime!.length).toString('latin1');
   expect(head, key).toMatch(/^(Message-ID: <[0-9a-f]{40}\.mail@ferry\.invalid>\r?\n)?X-Ferry-Message-Class: IPM\.NOTE\.Mail\.Message\r?\nX-Ferry-Source: Mail\r?\n$/);
   const back = await simpleParser(m.mime);
-  expect(addresses(back.from)[0]?.address, key).toBe(e.from);
+  expect(addressesOf(back.from)[0]?.address, key).toBe(e.from);
   expect(back.date?.toISOString(), key).toBe(e.date);
   expect(back.messageId, key).toBe(m.messageId);
 }
 
 describe('MIME samples in ../shared/fixtures/mime', () => {
-  const files = samples(root);
+  const files = sampleFiles();
 
   it('has an expectation for every sample file, and a sample for every expectation', () => {
     expect(files.length).toBe(37);

@@ -3,7 +3,6 @@
  * counts, first and last timestamps (in file order), the layout detected, and the samples that cannot
  * be dated without the dateOrder setting fail with that reason and import once it is set.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { simpleParser } from 'mailparser';
@@ -11,10 +10,10 @@ import { whatsappChatSource as source } from '../../main/engine/sources/whatsapp
 import type { Item } from '../../main/engine/item';
 import { validateItem } from '../../main/engine/validate';
 import { convertItem } from '../../main/engine/convert/convert';
-import { collect } from '../helpers/source';
-import { sharedFixture } from '../helpers/fixtures';
+import { collect, eventCounts } from '../helpers/source';
+import { sharedSamples } from '../helpers/samples';
 
-const dir = sharedFixture('whatsapp');
+const { root: dir, files: listSamples } = sharedSamples('whatsapp');
 
 interface Expected {
   settings?: Record<string, string>;
@@ -172,19 +171,6 @@ const SAMPLES: Record<string, Expected[]> = {
   ],
 };
 
-function listSamples(): string[] {
-  const out: string[] = [];
-  const walk = (d: string) => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (e.name !== 'SOURCES.md') out.push(path.relative(dir, p).split(path.sep).join('/'));
-    }
-  };
-  walk(dir);
-  return out.sort();
-}
-
 describe('whatsapp-chat conformance over ../shared/fixtures/whatsapp', () => {
   it('covers every sample file', () => {
     expect(listSamples()).toEqual(Object.keys(SAMPLES).sort());
@@ -203,9 +189,7 @@ describe('whatsapp-chat conformance over ../shared/fixtures/whatsapp', () => {
 
         const { items, bad, notices } = await collect(source, settings);
         expect(items).toHaveLength(exp.items);
-        const events: Record<string, number> = {};
-        for (const i of items) events[i.event] = (events[i.event] ?? 0) + 1;
-        expect(events).toEqual(exp.events);
+        expect(eventCounts(items)).toEqual(exp.events);
         expect(bad.map((b) => b.origin.position)).toEqual((exp.bad ?? []).map(([p]) => p));
         (exp.bad ?? []).forEach(([, reason], n) => expect(bad[n]!.reason).toMatch(reason));
         if (exp.bad) expect(notices.join('\n')).toMatch(AMBIGUOUS);
