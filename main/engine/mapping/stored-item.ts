@@ -8,32 +8,29 @@
  * copies, so a re-converted body is never stored; keeping it twice would double a bulk import's writes.
  */
 import { simpleParser } from 'mailparser';
-import type { Attachment, Identity, Item, Origin } from '../item';
+import type { Attachment, Item } from '../item';
 import { dataError } from '../errors';
 import { messageIdFor } from '../convert/message-id';
 
-export interface StoredItem {
-  source: string;
-  event: string;
-  id: string;
-  origin: Origin;
-  from?: Identity;
-  to: Identity[];
-  subject?: string;
+/** The item's own fields, but the date as ISO text and attachments without their contents (and never the original MIME). */
+export interface StoredItem extends Omit<Item, 'date' | 'attachments' | 'mime'> {
   date?: string;
-  text?: string;
-  html?: string;
   attachments: { filename: string; contentType?: string; size?: number }[];
   /** Attachments the conversion left out for the size limit: their content is not in the message. */
   omitted: { filename: string; size: number }[];
-  replyTo?: string;
-  thread?: string[];
-  conversation?: { id: string; name?: string };
-  meta: Record<string, string>;
-  messageClass?: string;
   passThrough: boolean;
   /** Text and HTML were left out: read them from the stored message. */
   bodyInMessage?: boolean;
+}
+
+/** Optional fields kept as they are, when set: before the date and body, and after (the JSON keeps its key order). */
+const BEFORE_BODY = ['from', 'subject'] as const;
+const BODY = ['text', 'html'] as const;
+const AFTER_BODY = ['replyTo', 'thread', 'conversation', 'messageClass'] as const;
+type Copied = (typeof BEFORE_BODY | typeof BODY | typeof AFTER_BODY)[number];
+
+function copySet(from: Pick<Item, Copied>, to: Pick<Item, Copied>, keys: readonly Copied[]): void {
+  for (const k of keys) if (from[k] !== undefined) (to as Record<Copied, unknown>)[k] = from[k];
 }
 
 export function storeItem(item: Item, omitted: { filename: string; size: number }[], opts: { withBody: boolean } = { withBody: true }): StoredItem {
@@ -42,18 +39,11 @@ export function storeItem(item: Item, omitted: { filename: string; size: number 
     attachments: item.attachments.map((a) => ({ filename: a.filename, ...(a.contentType ? { contentType: a.contentType } : {}), ...(a.size !== undefined ? { size: a.size } : {}) })),
     omitted, passThrough: item.mime !== undefined,
   };
-  if (item.from) s.from = item.from;
-  if (item.subject !== undefined) s.subject = item.subject;
+  copySet(item, s, BEFORE_BODY);
   if (item.date) s.date = item.date.toISOString();
   if (!opts.withBody && item.mime === undefined) s.bodyInMessage = true;
-  else {
-    if (item.text !== undefined) s.text = item.text;
-    if (item.html !== undefined) s.html = item.html;
-  }
-  if (item.replyTo !== undefined) s.replyTo = item.replyTo;
-  if (item.thread) s.thread = item.thread;
-  if (item.conversation) s.conversation = item.conversation;
-  if (item.messageClass) s.messageClass = item.messageClass;
+  else copySet(item, s, BODY);
+  copySet(item, s, AFTER_BODY);
   return s;
 }
 
@@ -63,15 +53,9 @@ export function restoreFields(s: StoredItem): Item {
     source: s.source, event: s.event, id: s.id, origin: s.origin, to: s.to, meta: s.meta,
     attachments: s.attachments.map((a) => ({ ...a, read: () => Promise.reject(dataError(`attachment ${a.filename} was not loaded`)) })),
   };
-  if (s.from) item.from = s.from;
-  if (s.subject !== undefined) item.subject = s.subject;
+  copySet(s, item, BEFORE_BODY);
   if (s.date) item.date = new Date(s.date);
-  if (s.text !== undefined) item.text = s.text;
-  if (s.html !== undefined) item.html = s.html;
-  if (s.replyTo !== undefined) item.replyTo = s.replyTo;
-  if (s.thread) item.thread = s.thread;
-  if (s.conversation) item.conversation = s.conversation;
-  if (s.messageClass) item.messageClass = s.messageClass;
+  copySet(s, item, [...BODY, ...AFTER_BODY]);
   return item;
 }
 
