@@ -11,6 +11,7 @@ import { type ExportTree, isZipFile, openExportTree } from '../shared/export-tre
 import type { ReadContext } from '../types';
 import { type AttachmentFinder, diskFinder, treeFinder } from './attachments';
 import { type XmlRecord, xmlRecords } from './xml-records';
+import { byteProgress } from '../shared/progress';
 
 export interface DumpFiles {
   tree: ExportTree;
@@ -50,14 +51,13 @@ export interface DumpOptions {
  */
 export async function* dumpRecords(dump: DumpFiles, opts: DumpOptions, ctx: ReadContext): AsyncGenerator<DumpRecord> {
   const { tree } = dump;
-  const total = dump.xmls.reduce((t, x) => t + (tree.get(x)?.size ?? 0), 0) || 1;
-  let done = 0;
+  const onBytes = byteProgress(tree, dump.xmls, ctx);
   const want = opts.record.toLowerCase();
   for (const entry of dump.xmls) {
     if (ctx.signal?.aborted) return;
     const file = tree.describe(entry);
     const raw = await tree.open(entry);
-    const input = raw.pipe(new Transform({ transform(c: Buffer, _e, cb) { done += c.length; ctx.progress?.(Math.min(1, done / total)); cb(null, c); } }));
+    const input = raw.pipe(new Transform({ transform(c: Buffer, _e, cb) { onBytes(c.length); cb(null, c); } }));
     raw.once('error', (err) => input.destroy(err));
     let root: string | undefined;
     let last: string | undefined;

@@ -4,7 +4,7 @@
  * it); the `mode` setting `message` makes one item per event instead (IBMessage, IBJoin, IBLeave,
  * IBInvite, IBHistory, IBSystem). Streamed: memory holds one conversation.
  */
-import { configError, errorMessage } from '../../errors';
+import { configError } from '../../errors';
 import type { SourceRecord } from '../../item';
 import type { CheckResult, ReadContext, Source, SourceSettings } from '../types';
 import { checkOpened } from '../shared/check-opened';

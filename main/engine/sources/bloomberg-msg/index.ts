@@ -2,7 +2,7 @@
  * Bloomberg MSG (Bloomberg mail) dumps: `<FileDump>` of `<Message>` elements, one item each.
  * Streamed with the IB source's reader: memory holds one message.
  */
-import { configError, errorMessage } from '../../errors';
+import { configError } from '../../errors';
 import type { SourceRecord } from '../../item';
 import type { CheckResult, ReadContext, Source, SourceSettings } from '../types';
 import { checkOpened } from '../shared/check-opened';

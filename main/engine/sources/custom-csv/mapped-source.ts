@@ -10,6 +10,7 @@ import { encodingProblem } from './decode';
 import { type FieldMap, validateFieldMap } from './field-map';
 import { type MappedInput, baseDirProblem, openMappedInput } from './input-files';
 import { checkOpened } from '../shared/check-opened';
+import { byteProgress } from '../shared/progress';
 
 export const CUSTOM_PLATFORM = 'Custom';
 /** Files `check()` looks into; the rest are only counted. */
@@ -60,9 +61,7 @@ export async function* readEachFile(
   input: MappedInput, ctx: ReadContext,
   readFile: (entry: string, onBytes: (n: number) => void) => AsyncGenerator<SourceRecord>,
 ): AsyncGenerator<SourceRecord> {
-  const total = input.files.reduce((t, e) => t + (input.tree.get(e)?.size ?? 0), 0) || 1;
-  let done = 0;
-  const onBytes = (n: number) => { done += n; ctx.progress?.(Math.min(1, done / total)); };
+  const onBytes = byteProgress(input.tree, input.files, ctx);
   for (const entry of input.files) {
     if (ctx.signal?.aborted) return;
     yield* readFile(entry, onBytes);

@@ -18,6 +18,7 @@ import { ExportFiles } from '../shared/export-files';
 import { brokenOffRecord, jsonValues } from '../shared/json-values';
 import { checkOpened } from '../shared/check-opened';
 import { SOURCE, channelContext, messageRecord } from './message';
+import { byteProgress } from '../shared/progress';
 
 interface Opened {
   tree: ExportTree;
@@ -52,9 +53,7 @@ async function* readExport(location: string, ctx: ReadContext): AsyncGenerator<S
   const opened = await openExport(location);
   const { tree, files } = opened;
   try {
-    const total = opened.jsons.reduce((t, j) => t + (tree.get(j)?.size ?? 0), 0) * 2 || 1;
-    let done = 0;
-    const onBytes = (n: number) => { done += n; ctx.progress?.(Math.min(1, done / total)); };
+    const onBytes = byteProgress(tree, opened.jsons, ctx, 2);
     for (const entry of opened.jsons) {
       const file = tree.describe(entry);
       const info = await scanChannel(tree, entry, { onBytes, ...(ctx.signal ? { signal: ctx.signal } : {}) });

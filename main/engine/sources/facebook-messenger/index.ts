@@ -16,6 +16,7 @@ import { checkOpened } from '../shared/check-opened';
 import { type ConversationScan, MAX_BUFFERED, fileOrder, loadFile, scanConversation, streamFile } from './conversation';
 import { type ConversationFiles, guessPlatform, openExport } from './locate';
 import { type ConversationContext, messageRecord, person } from './message';
+import { byteProgress } from '../shared/progress';
 
 type Platform = 'Facebook' | 'Instagram';
 
@@ -69,9 +70,7 @@ async function* readExport(o: Options, ctx: ReadContext): AsyncGenerator<SourceR
   const { tree, files } = opened;
   try {
     const all = opened.conversations.flatMap((c) => c.entries);
-    const total = all.reduce((t, e) => t + (tree.get(e)?.size ?? 0), 0) * 2 || 1;
-    let done = 0;
-    const onBytes = (n: number) => { done += n; ctx.progress?.(Math.min(1, done / total)); };
+    const onBytes = byteProgress(tree, all, ctx, 2);
     let looked = 0;
     for (const conv of opened.conversations) {
       const scan = await scanConversation(tree, conv.entries, onBytes, ctx.signal);

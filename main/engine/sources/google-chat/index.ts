@@ -13,6 +13,7 @@ import type { CheckResult, ReadContext, Source, SourceSettings } from '../types'
 import { type Group, type OpenedChat, openChat } from './locate';
 import { type GroupContext, SOURCE, messageRecord } from './message';
 import { PLATFORM, addPerson, isObj, personOf, str } from './people';
+import { byteProgress } from '../shared/progress';
 
 interface GroupInfo {
   name?: string;
@@ -71,9 +72,7 @@ async function* readChat(location: string, ctx: ReadContext): AsyncGenerator<Sou
   const { tree, groups, owners } = opened;
   for (const p of opened.problems) ctx.notice?.(p);
   try {
-    const total = groups.reduce((t, g) => t + (tree.get(g.messages)?.size ?? 0), 0) || 1;
-    let done = 0;
-    const onBytes = (n: number) => { done += n; ctx.progress?.(Math.min(1, done / total)); };
+    const onBytes = byteProgress(tree, groups.map((g) => g.messages), ctx);
     for (const g of groups) {
       if (ctx.signal?.aborted) return;
       const file = tree.describe(g.messages);

@@ -12,6 +12,7 @@ import { checkOpened } from '../shared/check-opened';
 import type { CheckResult, ReadContext, Source, SourceSettings } from '../types';
 import { csvRows } from './csv-rows';
 import { Ids, type Header, REQUIRED, SOURCE, isInMail, readHeader, rowRecord, COLUMNS } from './row';
+import { byteProgress } from '../shared/progress';
 
 interface Opened {
   tree: ExportTree;
@@ -47,13 +48,12 @@ function missingColumns(header: Header): string[] {
 async function* readMessages(location: string, ctx: ReadContext): AsyncGenerator<SourceRecord> {
   const { tree, files } = await openMessages(location);
   try {
-    const total = files.reduce((t, f) => t + (tree.get(f)?.size ?? 0), 0) || 1;
-    let done = 0;
+    const onBytes = byteProgress(tree, files, ctx);
     const ids = new Ids();
     for (const entry of files) {
       const file = tree.describe(entry);
       const raw = await tree.open(entry);
-      const input = raw.pipe(counting((n) => { done += n; ctx.progress?.(Math.min(1, done / total)); }));
+      const input = raw.pipe(counting(onBytes));
       raw.once('error', (err) => input.destroy(err));
       let header: Header | undefined;
       let lastLine = 0;

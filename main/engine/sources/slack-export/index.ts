@@ -6,7 +6,7 @@
  */
 import type { SourceRecord } from '../../item';
 import type { CheckResult, ReadContext, Source, SourceSettings } from '../types';
-import { configError, errorMessage } from '../../errors';
+import { configError } from '../../errors';
 import { type ExportTree, openExportTree } from '../shared/export-tree';
 import { checkOpened } from '../shared/check-opened';
 import { type ConversationFolder, type SlackLayout, findLayout } from './layout';

@@ -14,6 +14,7 @@ import { mmsRecord } from './mms';
 import { ownerIdentity } from './people';
 import { smsRecord } from './sms';
 import { type XmlStats, xmlRecords } from './xml-records';
+import { byteProgress } from '../shared/progress';
 
 const ROOTS: Record<string, string> = { smses: 'messages', calls: 'calls' };
 
@@ -51,9 +52,7 @@ const count = (n: number) => n.toLocaleString('en-US');
 async function* readBackup(o: Options, ctx: ReadContext): AsyncGenerator<SourceRecord> {
   const { tree, files } = await openBackup(o.path);
   try {
-    const total = files.reduce((t, f) => t + (tree.get(f)?.size ?? 0), 0) || 1;
-    let done = 0;
-    const onBytes = (n: number) => { done += n; ctx.progress?.(Math.min(1, done / total)); };
+    const onBytes = byteProgress(tree, files, ctx);
     const owner = ownerIdentity(o.owner, o.ownerName);
     if (!o.owner) ctx.notice?.('the owner setting (the backed-up phone\'s number) is not set: the phone\'s side of every message and call is "phone-owner" until it is');
     for (const entry of files) {

@@ -18,6 +18,7 @@ import { checkOpened } from '../shared/check-opened';
 import { camelKeys, rec } from './graph-keys';
 import { type FileContext, SOURCE, conversationOf, messageRecord, peopleOf } from './message';
 import { type Users, readUsers, userIdentity } from './users';
+import { byteProgress } from '../shared/progress';
 
 const MESSAGES = /^messages_[^/]*\.json$/i;
 const USERS = /^userslist\.json$/i;
@@ -124,9 +125,7 @@ async function* readExport(location: string, ctx: ReadContext): AsyncGenerator<S
   const opened = await openExport(location);
   const { tree, users } = opened;
   try {
-    const total = opened.messages.reduce((t, e) => t + (tree.get(e)?.size ?? 0), 0) * 2 || 1;
-    let done = 0;
-    const onBytes = (n: number) => { done += n; ctx.progress?.(Math.min(1, done / total)); };
+    const onBytes = byteProgress(tree, opened.messages, ctx, 2);
     if (!users.size) ctx.notice?.(`${location}: no usersList.json found; people are known by their Teams ids and display names only, without email addresses`);
     for (const entry of opened.messages) {
       const file = tree.describe(entry);
