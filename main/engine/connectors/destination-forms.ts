@@ -47,22 +47,26 @@ export interface DestinationForm {
   test?(settings: SettingValues, ctx: DestinationTestContext): Promise<ConnectionCheck[]>;
 }
 
-/** The destination's own "Test connection" (destinations/test-connection.ts). */
-async function testWith(kind: string, settings: SettingValues, ctx: DestinationTestContext): Promise<ConnectionCheck[]> {
-  return testDestination({ ...settings, kind }, { db: ctx.db, secrets: ctx.secrets }, ctx.mailboxes);
+/** A form whose "Test connection" is the destination's own (destinations/test-connection.ts). */
+function withTest(form: Omit<DestinationForm, 'test'>): DestinationForm {
+  return { ...form, test: (settings, ctx) => testDestination({ ...settings, kind: form.kind }, { db: ctx.db, secrets: ctx.secrets }, ctx.mailboxes) };
 }
 
-const archive: DestinationForm = {
+/** The extra CA certificate of the HTTPS destinations (destinations/shared/trusted-ca.ts reads it). */
+const caCertificateFile = (signedBy: string): SettingSpec => ({
+  key: 'caCertificateFile', label: 'Extra trusted CA certificate', type: 'path', help: `A PEM file, only if ${signedBy} signs the server's certificate.`,
+});
+
+const archive = withTest({
   kind: 'archive',
   title: 'Local archive',
   description: "Ferry's own archive on this computer: searchable, exportable as EML or MBOX, no server needed.",
   settings: [],
   credentials: () => [],
   label: () => 'Local archive',
-  test: (settings, ctx) => testWith('archive', settings, ctx),
-};
+});
 
-const imap: DestinationForm = {
+const imap = withTest({
   kind: 'imap',
   title: 'IMAP server',
   description: 'Any IMAP mailbox server (Google Workspace, Dovecot, other archives): each message is appended to the folder per source.',
@@ -85,10 +89,9 @@ const imap: DestinationForm = {
     return mailboxes.map((m) => ({ key: `mailbox:${m}`, label: `Password of ${m} on ${s.host}`, ref: imapSecretRef(s, m) }));
   },
   label: (s) => `IMAP ${String(s.host ?? '?')}:${String(s.port ?? 993)}`,
-  test: (settings, ctx) => testWith('imap', settings, ctx),
-};
+});
 
-const graph: DestinationForm = {
+const graph = withTest({
   kind: 'graph',
   title: 'Microsoft 365 (Graph)',
   description: 'Exchange Online mailboxes through Microsoft Graph, signed in as an app registration with the Mail.ReadWrite application permission.',
@@ -99,7 +102,7 @@ const graph: DestinationForm = {
     { key: 'certificateThumbprint', label: 'Certificate thumbprint', type: 'string', help: 'Only for certificate sign-in: the thumbprint shown in the app registration.' },
     { key: 'authorityHost', label: 'Sign-in service', type: 'string', help: 'Default https://login.microsoftonline.com; other clouds have their own.' },
     { key: 'graphBaseUrl', label: 'Graph endpoint', type: 'string', help: 'Default https://graph.microsoft.com/v1.0.' },
-    { key: 'caCertificateFile', label: 'Extra trusted CA certificate', type: 'path', help: 'A PEM file, only if a TLS-inspecting proxy or private CA signs the server\'s certificate.' },
+    caCertificateFile('a TLS-inspecting proxy or private CA'),
     { key: 'credential', label: 'Client secret, or the certificate\'s private key (PEM)', type: 'secret' },
   ],
   credentials(settings) {
@@ -110,10 +113,9 @@ const graph: DestinationForm = {
     return [{ key: 'credential', label: auth === 'secret' ? 'Client secret' : 'Certificate private key (PEM)', ref: graphCredentialRef({ tenantId, clientId, auth }) }];
   },
   label: (s) => `Microsoft 365 (${String(s.tenantId ?? '?')})`,
-  test: (settings, ctx) => testWith('graph', settings, ctx),
-};
+});
 
-const ews: DestinationForm = {
+const ews = withTest({
   kind: 'ews',
   title: 'Exchange Server (EWS)',
   description: 'Exchange Server on-premises through Exchange Web Services, as a service account with impersonation or full access.',
@@ -123,7 +125,7 @@ const ews: DestinationForm = {
     { key: 'username', label: 'Service account', type: 'string', help: 'e.g. ferry-svc@contoso.com or CONTOSO\\ferry-svc' },
     { key: 'impersonation', label: 'Act as each mailbox (ApplicationImpersonation role)', type: 'boolean', default: true },
     { key: 'concurrency', label: 'Deliveries in parallel', type: 'number', default: 8 },
-    { key: 'caCertificateFile', label: 'Extra trusted CA certificate', type: 'path', help: 'A PEM file, only if a private CA signs the server\'s certificate.' },
+    caCertificateFile('a private CA'),
     { key: 'credential', label: 'Password, or the OAuth token', type: 'secret' },
   ],
   credentials(settings) {
@@ -135,8 +137,7 @@ const ews: DestinationForm = {
   label: (s) => {
     try { return `Exchange ${new URL(String(s.url)).host}`; } catch { return 'Exchange (EWS)'; }
   },
-  test: (settings, ctx) => testWith('ews', settings, ctx),
-};
+});
 
 const FORMS: DestinationForm[] = [archive, graph, ews, imap];
 
