@@ -264,6 +264,8 @@ export const channels = {
     reply: z.object({ version: z.string(), platform: z.string(), dataDir: z.string(), keychain: z.object({ ok: z.boolean(), message: z.string() }) }),
   },
   'sources.list': { request: empty, reply: z.array(SourceSpecSchema) },
+  /** The folder a connector of this kind with these settings files items into when none is chosen. */
+  'sources.defaultFolder': { request: z.strictObject({ kind: z.string().min(1).max(100), source: settingsRecord }), reply: z.object({ folder: z.string() }) },
   'destinations.list': { request: empty, reply: z.array(DestinationSpecSchema) },
 
   'connectors.list': { request: empty, reply: z.array(ConnectorViewSchema) },

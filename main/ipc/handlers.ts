@@ -8,6 +8,7 @@ import type { ConnectorInput, FerryEvent, ParsedRequestOf } from '../../preload/
 import type { Engine } from '../engine/engine';
 import type { SecretStore } from '../engine/secrets/secret-store';
 import { allSources, getSource } from '../engine/sources/registry';
+import { defaultFolder } from '../engine/sources/default-folder';
 import { previewMessages } from '../engine/runs/preview';
 import { configError, errorMessage } from '../engine/errors';
 import { type Connector, type ConnectorDraft, type ConnectorStore, checkDraft } from '../engine/connectors/connector-store';
@@ -113,6 +114,11 @@ export function createHandlers(ctx: HandlerContext): Handlers {
   return {
     'app.info': async () => ({ version: host.appVersion, platform: host.platform, dataDir: engine.dataDir, keychain: await keychainState(secrets) }),
     'sources.list': () => allSources().map((s) => s.spec),
+    'sources.defaultFolder': ({ kind, source }) => {
+      const s = getSource(kind);
+      // Settings still being typed may not parse yet: the platform's folder until they do.
+      try { return { folder: defaultFolder(s, { ...source, path: String(source.path ?? '') }) }; } catch { return { folder: `${s.spec.platform} Archive` }; }
+    },
     'destinations.list': () => destinationForms().map((f) => ({ kind: f.kind, title: f.title, description: f.description, settings: f.settings, testable: f.test !== undefined })),
 
     'connectors.list': async () => Promise.all(connectors.list().map(view)),

@@ -71,6 +71,16 @@ export function ConnectorWizard({ connector, onDone }: { connector: ConnectorVie
     setDestValues(initialValues(destinations.find((d) => d.kind === k)?.settings ?? []));
   };
 
+  // The folder used when none is typed: the engine knows (a custom source's declared name, else "<Platform> Archive").
+  const [folderDefault, setFolderDefault] = useState('');
+  useEffect(() => {
+    if (step !== 3 || !kind) return;
+    let live = true;
+    call('sources.defaultFolder', { kind, source: { ...filled(sourceValues), path: String(sourceValues.path ?? '') } })
+      .then((r) => { if (live) setFolderDefault(r.folder); }, () => undefined);
+    return () => { live = false; };
+  }, [step, kind, sourceValues]);
+
   const input = useMemo((): ConnectorInput => ({
     ...(connector ? { id: connector.id } : {}), name, kind, source: { ...filled(sourceValues), path: String(sourceValues.path ?? '') },
     destination: { kind: destKind, settings: filled(destValues) }, ...(folder.trim() ? { folder: folder.trim() } : {}),
@@ -222,7 +232,7 @@ export function ConnectorWizard({ connector, onDone }: { connector: ConnectorVie
             </div>
             <div className="field">
               <label htmlFor="c-folder">Folder in each mailbox</label>
-              <input id="c-folder" type="text" value={folder} onChange={(e) => setFolder(e.target.value)} placeholder={spec ? `${spec.platform} Archive` : ''} />
+              <input id="c-folder" type="text" value={folder} onChange={(e) => setFolder(e.target.value)} placeholder={folderDefault || (spec ? `${spec.platform} Archive` : '')} />
             </div>
             <div className="field field-check">
               <input id="c-scheduled" type="checkbox" checked={scheduled} onChange={(e) => setScheduled(e.target.checked)} />

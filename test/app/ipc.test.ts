@@ -89,6 +89,21 @@ describe('request validation', () => {
     if (ok.ok) expect((ok.value as { kind: string }[]).map((s) => s.kind)).toContain('mbox');
   });
 
+  it('tells the wizard the folder a connector would use when none is chosen', async () => {
+    const { svc } = service();
+    const map = (extra: Record<string, unknown>) => JSON.stringify({
+      source: 'Symphony', event: 'Message', from: { column: 'From', kind: 'email' }, to: { column: 'To', kind: 'email' },
+      date: { column: 'Sent', format: 'iso', timeZone: 'UTC' }, body: { column: 'Text' }, ...extra,
+    });
+    const folder = (kind: string, source: Record<string, string>) => svc.invoke('sources.defaultFolder', { kind, source });
+    expect(await folder('twitter-archive', { path: '' })).toEqual({ ok: true, value: { folder: 'Twitter Archive' } });
+    expect(await folder('custom-csv', { path: '/x.csv', fieldMap: map({ sourceName: 'Symphony Chat' }) })).toEqual({ ok: true, value: { folder: 'Symphony Chat' } });
+    expect(await folder('custom-csv', { path: '/x.csv', fieldMap: map({}) })).toEqual({ ok: true, value: { folder: 'Custom Archive' } });
+    // A field map still being typed is not an error here: the wizard shows the fallback.
+    expect(await folder('custom-csv', { path: '/x.csv', fieldMap: '{"source": "Sym' })).toEqual({ ok: true, value: { folder: 'Custom Archive' } });
+    expect(await folder('telepathy', { path: '' })).toMatchObject({ ok: false, error: { class: 'config' } });
+  });
+
   it('declares a schema pair for every channel', () => {
     for (const c of CHANNELS) {
       expect(channels[c].request, c).toBeDefined();

@@ -75,7 +75,7 @@ export function registerConnector(program: Command): void {
     .option('--set <key=value>', 'a source setting (repeatable)', collect)
     .option('--dest <kind>', 'destination kind (default archive)')
     .option('--dest-set <key=value>', 'a destination setting (repeatable)', collect)
-    .option('--folder <name>', 'folder per source in each mailbox (default "<Platform> Archive")')
+    .option('--folder <name>', 'folder per source in each mailbox (default: a custom source\'s sourceName, else "<Platform> Archive")')
     .option('--schedule', `run on a schedule (every --every-hours, default ${DEFAULT_EVERY_HOURS})`)
     .option('--every-hours <n>', 'hours between scheduled runs')
     .option('--daily-cap <n>', `items imported per day at most (default ${DEFAULT_DAILY_CAP}); the rest waits for the next run`)

@@ -111,7 +111,7 @@ function addRunFlags(cmd: Command): Command {
     .option('--set <key=value>', 'a source setting (repeatable); `ferry kinds` lists them', collect)
     .option('--max-item-mb <mb>', 'largest item imported whole (default 10)')
     .option('--oversize <policy>', 'over the limit: partial (leave out attachments) or fail', undefined)
-    .option('--folder <name>', 'folder per source (default "<Platform> Archive")')
+    .option('--folder <name>', 'folder per source (default: a custom source\'s sourceName, else "<Platform> Archive")')
     .option('--no-progress', 'no progress bar');
 }
 
