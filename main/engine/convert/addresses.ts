@@ -29,8 +29,23 @@ export function looksLikeEmail(s: string | undefined): s is string {
   return !!s && EMAIL.test(s.trim());
 }
 
+/** Addresses by identity: the same people appear on every item of a chat. Bounded. */
+const own = new Map<string, MailAddress>();
+const OWN_CACHE_MAX = 50_000;
+
 /** The identity's own address: its email if it has one, otherwise the reserved `.invalid` one. */
 export function ownAddress(identity: Identity): MailAddress {
+  const k = `${identity.kind}\u0000${identity.platform}\u0000${identity.id}\u0000${identity.name ?? '\u0001'}\u0000${identity.email ?? '\u0001'}`;
+  let a = own.get(k);
+  if (a === undefined) {
+    if (own.size >= OWN_CACHE_MAX) own.clear();
+    a = computeOwnAddress(identity);
+    own.set(k, a);
+  }
+  return { name: a.name, address: a.address };
+}
+
+function computeOwnAddress(identity: Identity): MailAddress {
   const name = identity.name ?? (identity.kind === 'email' ? '' : identity.id);
   if (identity.email && looksLikeEmail(identity.email)) return { name, address: identity.email.trim() };
   if (identity.kind === 'email' && looksLikeEmail(identity.id)) return { name, address: identity.id.trim() };

@@ -40,14 +40,52 @@ export interface MimeInput {
 
 const PLAIN_SHORT = /^[\x20-\x7e]{0,70}$/;
 
-function header(key: string, value: unknown): string {
+/** Printable ASCII without `"`: text nodemailer's encoder returns unchanged (unless it holds "=?"). */
+const PLAIN_TEXT = /^[\x20\x21\x23-\x7e]*$/;
+/** A msg-id with nothing the encoder would drop or change. */
+const PLAIN_MSG_ID = /^<[\x21-\x7e]+>$/;
+const UNSTRUCTURED = /^(?:Subject|X-[A-Za-z0-9-]+)$/;
+
+/**
+ * Address headers repeat (the same people write in a chat all day) and their encoding (IDN domains,
+ * RFC 2047 names) is the costliest part of a message: encoded once per distinct value. Bounded.
+ */
+const addressHeaders = new Map<string, string>();
+const ADDRESS_CACHE_MAX = 20_000;
+
+function encoded(key: string, value: unknown): string {
+  return mimeFuncs.foldLines(`${key}: ${headerEncoder.encodeHeaderValue(key, value as string)}`, 76) + CRLF;
+}
+
+function folded(line: string): string {
+  // foldLines leaves a line shorter than 76 characters as it is.
+  return (line.length < 76 ? line : mimeFuncs.foldLines(line, 76)) + CRLF;
+}
+
+function addressHeader(key: string, list: MailAddress[]): string {
+  let k = key;
+  for (const a of list) k += `\u0000${a.name}\u0001${a.address}`;
+  let line = addressHeaders.get(k);
+  if (line === undefined) {
+    if (addressHeaders.size >= ADDRESS_CACHE_MAX) addressHeaders.clear();
+    line = encoded(key, list);
+    addressHeaders.set(k, line);
+  }
+  return line;
+}
+
+/** One header line (folded, CRLF-terminated), as nodemailer's encoder writes it. Exported for the tests. */
+export function header(key: string, value: unknown): string {
   // Fast path for short printable-ASCII unstructured values (most X-Ferry headers): nothing to encode or fold.
   // Words that look like encoded-words ("=?") still go through the encoder, which escapes them.
   if (typeof value === 'string' && PLAIN_SHORT.test(value) && !value.includes('=?') && key.startsWith('X-')) {
     return `${key}: ${value}${CRLF}`;
   }
-  const encoded = headerEncoder.encodeHeaderValue(key, value as string);
-  return mimeFuncs.foldLines(`${key}: ${encoded}`, 76) + CRLF;
+  // The shortcuts below give exactly what the encoder gives for such values (test/engine/mime-headers.test.ts compares them).
+  if (typeof value === 'string' && UNSTRUCTURED.test(key) && PLAIN_TEXT.test(value) && !value.includes('=?')) return folded(`${key}: ${value}`);
+  if ((key === 'Message-ID' || key === 'In-Reply-To') && typeof value === 'string' && PLAIN_MSG_ID.test(value)) return folded(`${key}: ${value}`);
+  if (key === 'References' && Array.isArray(value) && value.every((v) => typeof v === 'string' && PLAIN_MSG_ID.test(v))) return folded(`${key}: ${value.join(' ')}`);
+  return encoded(key, value);
 }
 
 function rawHeader(key: string, value: string): string {
@@ -92,8 +130,8 @@ export function writeMime(m: MimeInput): Buffer {
   let head =
     header('Message-ID', m.messageId) +
     rawHeader('Date', rfc5322Date(m.date)) +
-    header('From', [m.from]) +
-    (m.to.length ? header('To', m.to) : '') +
+    addressHeader('From', [m.from]) +
+    (m.to.length ? addressHeader('To', m.to) : '') +
     header('Subject', m.subject);
   if (m.inReplyTo) head += header('In-Reply-To', m.inReplyTo);
   if (m.references?.length) head += header('References', m.references);

@@ -53,7 +53,25 @@ export const normaliseHandle = (s: string) => cleanCell(s).replace(/^@+/, '').to
 export const normaliseUserId = (s: string) => cleanCell(s);
 
 /** The lookup key of one identity value of a known kind: `phone:+447911123456`, `handle:bob`. */
+/**
+ * keyFor is pure, and a bulk import asks it about the same few people on every item: libphonenumber's
+ * parse and NFKC normalisation run once per distinct identity. Bounded.
+ */
+const keys = new Map<string, string>();
+const KEY_CACHE_MAX = 50_000;
+
 export function keyFor(kind: IdentityKind, raw: string, region?: Region | null): string {
+  const ck = `${kind}\u0000${region ?? ''}\u0000${raw}`;
+  let k = keys.get(ck);
+  if (k === undefined) {
+    if (keys.size >= KEY_CACHE_MAX) keys.clear();
+    k = computeKey(kind, raw, region);
+    keys.set(ck, k);
+  }
+  return k;
+}
+
+function computeKey(kind: IdentityKind, raw: string, region?: Region | null): string {
   switch (kind) {
     case 'phone': return `phone:${normalisePhone(raw, region)?.e164 ?? cleanCell(raw)}`;
     case 'email': return `email:${normaliseEmail(raw)}`;

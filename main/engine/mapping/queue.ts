@@ -4,6 +4,7 @@
  * offline, fix the mapping, see where they would now go, and import them again without the export.
  */
 import { createHash } from 'node:crypto';
+import type { Statement } from 'better-sqlite3';
 import type { Db } from '../store/db';
 import { nowIso } from '../store/db';
 import type { AfterItemContext } from '../runs/run';
@@ -113,6 +114,9 @@ export function queueHash(destination: string, messageId: string): bigint {
   return createHash('sha256').update(destination).update('\0').update(messageId).digest().readBigInt64BE(0);
 }
 
+/** SQLite's default limit is 32,766 bound parameters; 6 per identity. */
+const MAX_LINKS_PER_STATEMENT = 100;
+
 const ITEM_COLUMNS = `id, destination, destination_config, message_id, kind, source, source_item_id, folder, subject, item_date,
   reason, detail, identities, status, run_id, seq, last_run_id, resolved_run_id, resolved_at, queued_at`;
 
@@ -132,7 +136,16 @@ export class UnmappedQueue {
     const requeue = this.db.prepare(`UPDATE unmapped_items SET reason = ?, detail = ?, identities = ?, status = 'open', last_run_id = ?,
       resolved_run_id = NULL, resolved_at = NULL WHERE id = ?`);
     const inArchive = this.db.prepare<[string], { one: number }>('SELECT 1 AS one FROM messages WHERE message_id = ?');
-    const link = this.db.prepare('INSERT OR IGNORE INTO unmapped_identities (key, item, kind, platform, id, name) VALUES (?, ?, ?, ?, ?, ?)');
+    // One statement for all of an item's identities (a group chat's item has one per member).
+    const links: Statement[] = [];
+    const linkAll = (queueId: number, ids: QueueIdentity[]) => {
+      for (let from = 0; from < ids.length; from += MAX_LINKS_PER_STATEMENT) {
+        const part = ids.slice(from, from + MAX_LINKS_PER_STATEMENT);
+        const st = links[part.length] ??= this.db.prepare(
+          `INSERT OR IGNORE INTO unmapped_identities (key, item, kind, platform, id, name) VALUES ${part.map(() => '(?, ?, ?, ?, ?, ?)').join(', ')}`);
+        st.run(part.flatMap((i) => [i.key, queueId, i.kind, i.platform, i.id, i.name]));
+      }
+    };
     const unlink = this.db.prepare('DELETE FROM unmapped_identities WHERE key = ? AND item = ?');
     const resolve = this.db.prepare(`UPDATE unmapped_items SET status = 'resolved', resolved_run_id = ?, resolved_at = ?, last_run_id = ?
       WHERE msg_hash = ? AND destination = ? AND message_id = ? AND status = 'open'`);
@@ -156,12 +169,14 @@ export class UnmappedQueue {
         for (const old of JSON.parse(existing.identities) as QueueIdentity[]) unlink.run(old.key, queueId);
         requeue.run(reason, route.refusal ?? null, JSON.stringify(ids), c.runId, queueId);
       } else {
-        const archived = ctx.archiveHoldsMime && inArchive.get(message.messageId) !== undefined;
+        // Imported into the local archive: this very transaction stored the message there, no need to look.
+        const delivered = c.status === 'imported' || c.status === 'partial';
+        const archived = ctx.archiveHoldsMime && (delivered || inArchive.get(message.messageId) !== undefined);
         queueId = Number(insert.run(ctx.destination, destConfig, message.messageId, hash, ctx.kind, item.source, item.id, ctx.folder, message.subject,
           item.date?.toISOString() ?? null, reason, route.refusal ?? null, JSON.stringify(storeItem(item, message.omitted, { withBody: !archived })),
           JSON.stringify(ids), archived ? null : message.mime, item.mime ? 1 : 0, c.runId, c.seq, c.runId, nowIso()).lastInsertRowid);
       }
-      for (const i of ids) link.run(i.key, queueId, i.kind, i.platform, i.id, i.name);
+      linkAll(queueId, ids);
     };
   }
 

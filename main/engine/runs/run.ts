@@ -104,6 +104,10 @@ interface Prepared {
 
 const MAX_FAILURES_IN_REPORT = 1000;
 const MAX_BATCH_BYTES = 64 * 1024 * 1024;
+/** Records per local transaction: fewer, larger commits write each touched index page fewer times. */
+const DEFAULT_BATCH = 8000;
+/** WAL pages between automatic checkpoints during a run (SQLite's default is 1,000). */
+const BULK_CHECKPOINT_PAGES = 16384;
 
 /** Run-level errors stop the run; the item that met one is left unrecorded for the resume. */
 const stopsRun = (e: FerryError) => e.errorClass === 'auth' || e.errorClass === 'config' || e.errorClass === 'system';
@@ -228,6 +232,10 @@ export async function executeRun(db: Db, spec: RunSpec): Promise<RunReport> {
   // (FULL). Local batches need no fsync per commit: a power cut rolls a batch back whole, message and
   // outcome together, and the resume redoes it.
   db.pragma(`synchronous = ${spec.mode === 'import' && !dest.transactional ? 'FULL' : 'NORMAL'}`);
+  // A bulk import rewrites the same index pages in every batch: checkpointing the WAL less often copies
+  // each page back once instead of every time (a third fewer bytes written; measured with npm run bench).
+  const checkpointPages = db.pragma('wal_autocheckpoint', { simple: true }) as number;
+  db.pragma(`wal_autocheckpoint = ${Math.max(checkpointPages, BULK_CHECKPOINT_PAGES)}`);
   // Progress also on a clock: while deliveries stall (throttling, a slow server) the last figures,
   // the falling rate and the elapsed time still reach the admin.
   const heartbeat = spec.onProgress ? setInterval(() => emit(false), Math.max(spec.progressIntervalMs ?? 200, 250)) : undefined;
@@ -236,7 +244,7 @@ export async function executeRun(db: Db, spec: RunSpec): Promise<RunReport> {
     await dest.open();
     if (spec.mode === 'import' && !dest.transactional) await verifyPending(dest, ledger, spec.signal);
 
-    const batchSize = spec.batchSize ?? 2000;
+    const batchSize = spec.batchSize ?? DEFAULT_BATCH;
     let batch: Prepared[] = [];
     let batchBytes = 0;
     const flush = () => { if (batch.length) { commitBatch(batch); processed += batch.length; batch = []; batchBytes = 0; emit(false); } };
@@ -331,6 +339,7 @@ export async function executeRun(db: Db, spec: RunSpec): Promise<RunReport> {
     return report(runs, runId, spec.resumeRunId !== undefined);
   } finally {
     clearInterval(heartbeat);
+    db.pragma(`wal_autocheckpoint = ${checkpointPages}`);
     await dest.close();
   }
   runs.finish(runId, status);
