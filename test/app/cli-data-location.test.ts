@@ -4,26 +4,14 @@
  * command in a child process; the app's own folder is XDG_CONFIG_HOME/Ferry (Linux).
  */
 import { describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
-import { repoRoot } from '../helpers/fixtures';
+import { ferryCli } from '../helpers/cli';
 import { tempDir } from '../helpers/engine';
 import { writeMbox } from './helpers/exports';
 import { resolveDataDir, writeDataLocation } from '../../main/ipc/data-location';
 
-const run = promisify(execFile);
-
-async function ferry(env: NodeJS.ProcessEnv, ...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  try {
-    const r = await run(process.execPath, [path.join(repoRoot, 'bin', 'ferry.js'), ...args], { cwd: repoRoot, env });
-    return { code: 0, out: r.stdout, err: r.stderr };
-  } catch (e) {
-    const x = e as { code: number; stdout: string; stderr: string };
-    return { code: x.code, out: x.stdout, err: x.stderr };
-  }
-}
+const ferry = (env: NodeJS.ProcessEnv, ...args: string[]) => ferryCli(args, env);
 
 /** A machine whose app folder is under `dir`, with the data folder moved by Settings to `moved`. */
 function movedSetup(prefix: string) {

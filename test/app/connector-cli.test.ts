@@ -2,29 +2,14 @@
  * `ferry connector …` end to end: the real command in a child process over a temp data folder.
  */
 import { describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
 import path from 'node:path';
-import { promisify } from 'node:util';
-import { repoRoot } from '../helpers/fixtures';
 import { tempDir } from '../helpers/engine';
 import { writeMbox } from './helpers/exports';
+import { ferryCli } from '../helpers/cli';
 import { writeDataLocation } from '../../main/ipc/data-location';
 
-const run = promisify(execFile);
-
-async function ferry(dataDir: string | null, ...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  return ferryEnv(process.env, [...args, ...(dataDir ? ['--data-dir', dataDir] : [])]);
-}
-
-async function ferryEnv(env: NodeJS.ProcessEnv, args: string[]): Promise<{ code: number; out: string; err: string }> {
-  try {
-    const r = await run(process.execPath, [path.join(repoRoot, 'bin', 'ferry.js'), ...args], { cwd: repoRoot, env });
-    return { code: 0, out: r.stdout, err: r.stderr };
-  } catch (e) {
-    const x = e as { code: number; stdout: string; stderr: string };
-    return { code: x.code, out: x.stdout, err: x.stderr };
-  }
-}
+const ferry = (dataDir: string | null, ...args: string[]) => ferryCli([...args, ...(dataDir ? ['--data-dir', dataDir] : [])]);
+const ferryEnv = (env: NodeJS.ProcessEnv, args: string[]) => ferryCli(args, env);
 
 describe('ferry connector', () => {
   it('adds, lists, shows, runs under the daily cap, runs the due ones, and removes', async () => {
