@@ -3,8 +3,13 @@
  * the content, in a text part and an HTML part. Sources give their fields; escaping happens here.
  */
 
+const HTML_SPECIAL = /[&<>"']/;
+const HTML_SPECIALS = /[&<>"']/g;
+const HTML_ENTITY: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
 export function escapeHtml(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+  // One pass, and none for the usual text with nothing to escape (this runs several times per item).
+  return HTML_SPECIAL.test(s) ? s.replace(HTML_SPECIALS, (c) => HTML_ENTITY[c]!) : s;
 }
 
 /** Plain text as HTML: escaped, line breaks kept. */
@@ -46,7 +51,10 @@ export function renderBody(parts: BodyParts): { text: string; html: string } {
 
 /** A short subject for chat messages: conversation name, then the first words of the text. */
 export function chatSubject(conversation: string | undefined, text: string | undefined, maxWords = 8): string {
-  const words = (text ?? '').replace(/\s+/g, ' ').trim().split(' ').filter(Boolean);
+  // Only the first words are needed: a long message is not split whole.
+  const words: string[] = [];
+  const re = /\S+/g;
+  for (let m = re.exec(text ?? ''); m && words.length <= maxWords; m = re.exec(text ?? '')) words.push(m[0]);
   let first = words.slice(0, maxWords).join(' ');
   if (first.length > 80) first = `${first.slice(0, 79)}…`;
   else if (words.length > maxWords) first += '…';

@@ -7,12 +7,12 @@
  * Output is deterministic: the same input gives the same bytes (boundaries derive from the
  * Message-ID), so a message's hash is stable across runs.
  */
-import { createHash } from 'node:crypto';
 import MimeNode from 'nodemailer/lib/mime-node';
 import * as mimeFuncs from 'nodemailer/lib/mime-funcs';
 import * as qp from 'nodemailer/lib/qp';
 import * as base64 from 'nodemailer/lib/base64';
 import type { MailAddress } from './addresses';
+import { digestHex } from './digest';
 
 const headerEncoder = new MimeNode(false, {});
 const CRLF = '\r\n';
@@ -126,7 +126,7 @@ export function rfc5322Date(d: Date): string {
 
 export function writeMime(m: MimeInput): Buffer {
   // Boundaries contain "=_", which neither quoted-printable nor base64 output can contain.
-  const seed = createHash('sha1').update(m.messageId).digest('hex').slice(0, 24);
+  const seed = digestHex('sha1', m.messageId).slice(0, 24);
   let head =
     header('Message-ID', m.messageId) +
     rawHeader('Date', rfc5322Date(m.date)) +

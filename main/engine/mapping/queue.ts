@@ -3,10 +3,10 @@
  * map), kept per destination with the identities that failed to map, so an admin can review them
  * offline, fix the mapping, see where they would now go, and import them again without the export.
  */
-import { createHash } from 'node:crypto';
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../store/db';
 import { nowIso } from '../store/db';
+import { digestBytes } from '../convert/digest';
 import type { AfterItemContext } from '../runs/run';
 import type { RunMode } from '../store/runs';
 import type { IdentityKind, Item } from '../item';
@@ -111,7 +111,7 @@ export interface QueueRunContext {
 
 /** The queue's lookup key for a message in a destination (64 bits of SHA-256; the text columns confirm a match). */
 export function queueHash(destination: string, messageId: string): bigint {
-  return createHash('sha256').update(destination).update('\0').update(messageId).digest().readBigInt64BE(0);
+  return digestBytes('sha256', `${destination}\u0000${messageId}`).readBigInt64BE(0);
 }
 
 /** SQLite's default limit is 32,766 bound parameters; 6 per identity. */
