@@ -3,6 +3,7 @@
  * finished events with counts, one at a time, cancelable, and resumed without duplicates. Through the
  * same dispatch the app uses, over the real engine.
  */
+import { DEFAULT_BATCH } from '../../main/engine/runs/run';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FerryEvent, ReplyOf, Result } from '../../preload/contract';
 import type { FerryService } from '../../main/ipc/service';
@@ -44,7 +45,7 @@ describe('unmapped re-import events', () => {
 
   it('runs one at a time, cancels after the current batch, and the next re-import resumes with nothing duplicated', async () => {
     // More items than a batch, so a progress event arrives while the run is still going.
-    const n = 2600;
+    const n = DEFAULT_BATCH + 600;
     const during: { active?: Promise<Result<unknown>>; second?: Promise<Result<unknown>>; cancel?: Promise<Result<unknown>> } = {};
     let armed = false;
     const { svc, events, id } = await queued(n, (e, s) => {

@@ -105,7 +105,7 @@ interface Prepared {
 const MAX_FAILURES_IN_REPORT = 1000;
 const MAX_BATCH_BYTES = 64 * 1024 * 1024;
 /** Records per local transaction: fewer, larger commits write each touched index page fewer times. */
-const DEFAULT_BATCH = 8000;
+export const DEFAULT_BATCH = 8000;
 /** WAL pages between automatic checkpoints during a run (SQLite's default is 1,000). */
 const BULK_CHECKPOINT_PAGES = 16384;
 
