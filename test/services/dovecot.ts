@@ -19,6 +19,16 @@ export interface DovecotServer {
   stop(): Promise<void>;
 }
 
+/**
+ * How the server names folders. Default: Dovecot's own (maildir++, "." separator, no prefix).
+ * `separator: '/'` stores folders as directories (LAYOUT=fs), like Gmail's and Exchange's "/" hierarchy;
+ * `prefix: 'INBOX.'` puts personal folders under INBOX, like Courier and Cyrus.
+ */
+export interface DovecotOptions {
+  separator?: '.' | '/';
+  prefix?: string;
+}
+
 export const DOVECOT_BIN = fs.existsSync('/usr/sbin/dovecot') ? '/usr/sbin/dovecot' : 'dovecot';
 
 async function freePort(): Promise<number> {
@@ -45,7 +55,7 @@ async function waitForPort(port: number, ms: number): Promise<void> {
   }
 }
 
-export async function startDovecot(users: Record<string, string>): Promise<DovecotServer> {
+export async function startDovecot(users: Record<string, string>, options: DovecotOptions = {}): Promise<DovecotServer> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ferry-dovecot-'));
   fs.chmodSync(dir, 0o755);
   const port = await freePort();
@@ -65,7 +75,12 @@ ssl = no
 disable_plaintext_auth = no
 auth_mechanisms = plain login
 auth_master_user_separator = *
-mail_location = maildir:${dir}/mail/%u
+mail_location = maildir:${dir}/mail/%u${options.separator === '/' ? ':LAYOUT=fs' : ''}
+${options.separator || options.prefix !== undefined ? `namespace inbox {
+  inbox = yes
+  separator = ${options.separator ?? '.'}
+  prefix = ${options.prefix ?? ''}
+}` : ''}
 passdb {
   driver = passwd-file
   args = scheme=PLAIN ${dir}/master-users

@@ -17,6 +17,11 @@ export interface Delivered {
   remoteId?: string;
   /** The request's tracing id, when the service returns one: Graph's `request-id`, EWS's `x-IngestionCorrelationID`. */
   correlationId?: string;
+  /**
+   * The folder's real name at the destination, when it differs from the configured one (IMAP: the mailbox
+   * path with the server's namespace prefix and separator): the ledger records it.
+   */
+  folder?: string;
 }
 
 interface DestinationBase {

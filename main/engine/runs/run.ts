@@ -219,7 +219,7 @@ export async function executeRun(db: Db, spec: RunSpec): Promise<RunReport> {
         newCopies++;
         if (spec.mode === 'import' && dest.transactional) {
           const d = dest.deliverSync(p.message!, t);
-          ledger.markDelivered(keyOf(p, t), t.folder, d, runId, p.seq);
+          ledger.markDelivered(keyOf(p, t), d.folder ?? t.folder, d, runId, p.seq);
         }
       }
       recordWithHooks(p, settled(p, newCopies));
@@ -264,7 +264,7 @@ export async function executeRun(db: Db, spec: RunSpec): Promise<RunReport> {
         ledger.markPending(key, t.folder, runId, p.seq);
         try {
           const d = await remote!.deliver(p.message!, t, spec.signal);
-          ledger.markDelivered(key, t.folder, d, runId, p.seq);
+          ledger.markDelivered(key, d.folder ?? t.folder, d, runId, p.seq);
           newCopies++;
         } catch (err) {
           const e = classify(err);
@@ -353,7 +353,7 @@ async function verifyPending(dest: Destination, ledger: Ledger, signal?: AbortSi
   for (const p of ledger.pending(dest.key)) {
     const target = { mailbox: p.mailbox, folder: p.folder };
     const found = await dest.find(p.messageId, target, signal);
-    if (found) ledger.markDelivered(p, p.folder, found, p.runId, p.seq);
+    if (found) ledger.markDelivered(p, found.folder ?? p.folder, found, p.runId, p.seq);
     else ledger.clearPending(p);
   }
 }

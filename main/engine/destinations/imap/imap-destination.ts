@@ -1,7 +1,8 @@
 /**
  * Any IMAP server (Gmail/Google Workspace, Dovecot, other archives): each message is APPENDed with
  * the item's date as the internal date, flagged \Seen, into the folder per source (created when
- * missing). A send interrupted by a dropped connection is looked up by Message-ID before it is sent
+ * missing). The folder name becomes the server's mailbox path in folder-path.ts (its separator and
+ * namespace prefix, read from each connection), so "Acme Inc." stays one folder. A send interrupted by a dropped connection is looked up by Message-ID before it is sent
  * again, so nothing is ever stored twice.
  */
 import { ImapFlow } from 'imapflow';
@@ -10,6 +11,7 @@ import { FerryError, classify } from '../../errors';
 import type { SecretStore } from '../../secrets/secret-store';
 import { requireSecret } from '../../secrets/secret-store';
 import type { Delivered, DeliveryTarget, RemoteDestination } from '../types';
+import { ancestorsOf, mailboxPath, type ServerHierarchy } from './folder-path';
 
 export interface ImapSettings {
   kind: 'imap';
@@ -29,6 +31,11 @@ export interface ImapSettings {
   /** Extra CA certificate (PEM) to trust, for servers with a private CA. */
   ca?: string;
   timeoutMs?: number;
+  /**
+   * Folder under which the folder per source is created, levels separated by "/" whatever the server's
+   * separator ("Archive/Third-party"; "INBOX/Archive" under the inbox). Unset: at the top of the mailbox.
+   */
+  parentFolder?: string;
 }
 
 export const imapSecretRef = (s: Pick<ImapSettings, 'host' | 'auth' | 'masterUser'>, mailbox: string) =>
@@ -36,6 +43,9 @@ export const imapSecretRef = (s: Pick<ImapSettings, 'host' | 'auth' | 'masterUse
 
 interface Conn {
   client: ImapFlow;
+  /** Separator and personal namespace prefix, as this server reported them at login. */
+  hierarchy: ServerHierarchy;
+  /** Mailbox paths known to exist. */
   folders: Set<string>;
   /** One command sequence at a time per mailbox. */
   queue: Promise<unknown>;
@@ -105,7 +115,10 @@ export class ImapDestination implements RemoteDestination {
         client.on('error', () => { this.conns.delete(key); });
         client.on('close', () => { this.conns.delete(key); });
         await client.connect();
-        return { client, folders: new Set<string>(), queue: Promise.resolve() };
+        // imapflow asks NAMESPACE at login (LIST "" "" when the server lacks it).
+        const ns = client.namespace;
+        const hierarchy: ServerHierarchy = { prefix: ns?.prefix ?? '', delimiter: ns ? ns.delimiter : undefined };
+        return { client, hierarchy, folders: new Set<string>(), queue: Promise.resolve() };
       })();
       p.catch(() => this.conns.delete(key));
       this.conns.set(key, p);
@@ -135,16 +148,24 @@ export class ImapDestination implements RemoteDestination {
     }
   }
 
-  private async ensureFolder(c: Conn, folder: string): Promise<void> {
-    if (c.folders.has(folder) || folder.toUpperCase() === 'INBOX') return;
-    await c.client.mailboxCreate(folder);
-    c.folders.add(folder);
+  /** The server's mailbox path for a configured folder name: the same name always gives the same path. */
+  private pathOf(c: Conn, folder: string): string {
+    return mailboxPath(folder, c.hierarchy, this.settings.parentFolder);
   }
 
-  private async lookup(c: Conn, messageId: string, folder: string): Promise<Delivered | null> {
+  /** Creates the mailbox and the levels above it (not every server creates them itself); existing ones are kept. */
+  private async ensureFolder(c: Conn, path: string): Promise<void> {
+    if (c.folders.has(path) || path === 'INBOX') return;
+    for (const p of [...ancestorsOf(path, c.hierarchy), path]) {
+      if (!c.folders.has(p)) await c.client.mailboxCreate(p);
+      c.folders.add(p);
+    }
+  }
+
+  private async lookup(c: Conn, messageId: string, path: string): Promise<Delivered | null> {
     let lock;
     try {
-      lock = await c.client.getMailboxLock(folder);
+      lock = await c.client.getMailboxLock(path);
     } catch (err) {
       if ((err as { mailboxMissing?: boolean }).mailboxMissing || /nonexistent|doesn't exist|not exist/i.test((err as { responseText?: string }).responseText ?? '')) return null;
       throw err;
@@ -155,14 +176,14 @@ export class ImapDestination implements RemoteDestination {
       if (!uids || !uids.length) return null;
       const status = c.client.mailbox;
       const validity = status && typeof status === 'object' ? String(status.uidValidity) : '';
-      return { remoteId: `${validity}:${uids[0]}` };
+      return { remoteId: `${validity}:${uids[0]}`, folder: path };
     } finally {
       lock.release();
     }
   }
 
   async find(messageId: string, target: DeliveryTarget): Promise<Delivered | null> {
-    return this.withConn(target.mailbox, (c) => this.lookup(c, messageId, target.folder));
+    return this.withConn(target.mailbox, (c) => this.lookup(c, messageId, this.pathOf(c, target.folder)));
   }
 
   async deliver(message: ConvertedMessage, target: DeliveryTarget, signal?: AbortSignal): Promise<Delivered> {
@@ -172,15 +193,16 @@ export class ImapDestination implements RemoteDestination {
       if (signal?.aborted) throw new FerryError('transient', 'cancelled');
       try {
         return await this.withConn(target.mailbox, async (c) => {
+          const path = this.pathOf(c, target.folder);
           // After a dropped connection the APPEND may have landed: look before sending again.
           if (attempt > 0) {
-            const found = await this.lookup(c, message.messageId, target.folder);
+            const found = await this.lookup(c, message.messageId, path);
             if (found) return found;
           }
-          await this.ensureFolder(c, target.folder);
-          const res = await c.client.append(target.folder, message.mime, ['\\Seen'], message.date);
-          if (!res) throw new FerryError('data', `IMAP ${this.settings.host}: the server did not accept the message into ${target.folder}`);
-          return { remoteId: res.uid !== undefined ? `${res.uidValidity ?? ''}:${res.uid}` : `appended:${res.destination}` };
+          await this.ensureFolder(c, path);
+          const res = await c.client.append(path, message.mime, ['\\Seen'], message.date);
+          if (!res) throw new FerryError('data', `IMAP ${this.settings.host}: the server did not accept the message into ${path}`);
+          return { remoteId: res.uid !== undefined ? `${res.uidValidity ?? ''}:${res.uid}` : `appended:${res.destination}`, folder: path };
         });
       } catch (err) {
         lastError = err instanceof FerryError ? err : this.classifyImap(err, target.mailbox);
