@@ -47,7 +47,6 @@ function substituteFor(ch: string): string {
 function checkName(name: string, what: string): void {
   if (!name.trim()) throw new FerryError('config', `the IMAP ${what} "${name}" is empty: give the folder a name`);
   // IMAP servers refuse control characters in names (Dovecot: "not valid mUTF-7"); no look-alike is obvious.
-  // eslint-disable-next-line no-control-regex
   const bad = /[\u0000-\u001f\u007f]/.exec(name);
   if (bad) {
     throw new FerryError('config', `the IMAP ${what} "${name.replace(/[\u0000-\u001f\u007f]/g, '?')}" contains a control character `
@@ -65,6 +64,12 @@ export function escapeLevel(name: string, delimiter: string | null | undefined):
 }
 
 const isInbox = (s: string) => s.toUpperCase() === 'INBOX';
+
+/** The namespace prefix ending with the separator, as RFC 2342 advises (some servers omit it). */
+function prefixOf(server: ServerHierarchy): string {
+  const d = server.delimiter;
+  return server.prefix && d && !server.prefix.endsWith(d) ? server.prefix + d : server.prefix;
+}
 
 /**
  * The mailbox path for `folder`, under `parentFolder` when one is set (a deliberate path: levels separated
@@ -88,17 +93,19 @@ export function mailboxPath(folder: string, server: ServerHierarchy, parentFolde
   // Personal folders live below the namespace prefix (RFC 2342), e.g. "INBOX." + "Acme Inc·"; a parent
   // path that starts at the inbox is already there when the prefix is the inbox.
   const d = server.delimiter ?? '';
-  if (server.prefix && isInbox(server.prefix.slice(0, server.prefix.length - d.length)) && levels[0] === 'INBOX' && levels.length > 1) levels.shift();
-  return server.prefix + levels.join(d);
+  const prefix = prefixOf(server);
+  if (prefix && isInbox(prefix.slice(0, prefix.length - d.length)) && levels[0] === 'INBOX' && levels.length > 1) levels.shift();
+  return prefix + levels.join(d);
 }
 
 /** The folders above `path` inside the namespace, outermost first (INBOX excluded: it always exists). */
 export function ancestorsOf(path: string, server: ServerHierarchy): string[] {
   if (!server.delimiter || path === 'INBOX') return [];
-  const levels = path.slice(path.startsWith(server.prefix) ? server.prefix.length : 0).split(server.delimiter);
+  const prefix = prefixOf(server);
+  const levels = path.slice(path.startsWith(prefix) ? prefix.length : 0).split(server.delimiter);
   const out: string[] = [];
   for (let i = 1; i < levels.length; i++) {
-    const p = server.prefix + levels.slice(0, i).join(server.delimiter);
+    const p = prefix + levels.slice(0, i).join(server.delimiter);
     if (!isInbox(p)) out.push(p);
   }
   return out;
