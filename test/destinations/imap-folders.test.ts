@@ -18,7 +18,7 @@ import { syntheticSource } from '../helpers/synthetic-source';
 import { toMailboxes } from '../helpers/routers';
 import { tempDir } from '../helpers/engine';
 
-const USERS = { 'ann@contoso.com': 'ann-pw', 'bob@contoso.com': 'bob-pw', 'cat@contoso.com': 'cat-pw', 'dan@contoso.com': 'dan-pw', 'eve@contoso.com': 'eve-pw' };
+const USERS = { 'ann@contoso.com': 'ann-pw', 'bob@contoso.com': 'bob-pw', 'cat@contoso.com': 'cat-pw', 'dan@contoso.com': 'dan-pw', 'eve@contoso.com': 'eve-pw', 'fay@contoso.com': 'fay-pw', 'gus@contoso.com': 'gus-pw', 'hal@contoso.com': 'hal-pw' };
 type User = keyof typeof USERS;
 const secrets = new KeychainSecretStore(`Ferry-test-${randomUUID()}`);
 // The keychain entry names host and mailbox, not the port: one entry per user serves every server below.
@@ -156,6 +156,55 @@ describe.each(CASES)('IMAP folder names on a server with $title (real Dovecot)',
     expect((await listAll(user)).map((m) => m.path).sort()).toEqual(['INBOX', path].sort());
     db.close();
   });
+
+  /** How many copies of a message the user has, in every folder. */
+  async function copiesEverywhere(user: User, messageId: string): Promise<{ path: string; count: number }[]> {
+    const c = await client(user);
+    try {
+      const out: { path: string; count: number }[] = [];
+      for (const m of await c.list()) {
+        if (m.flags.has('\\Noselect') || m.flags.has('\\NonExistent')) continue;
+        const lock = await c.getMailboxLock(m.path);
+        try {
+          const uids = await c.search({ header: { 'message-id': messageId.replace(/^<|>$/g, '') } }, { uid: true });
+          if (uids && uids.length) out.push({ path: m.path, count: uids.length });
+        } finally { lock.release(); }
+      }
+      return out;
+    } finally { await c.logout(); }
+  }
+
+  // On a "." server the earlier version's "Acme Inc." was refused and "Chat v1.2" stored in "Chat v1" / "2";
+  // on a "/" server "Sales/EMEA" stored in "Sales" / "EMEA".
+  it.each([['Acme Inc.', 'fay@contoso.com'], ['Chat v1.2', 'gus@contoso.com'], ['Sales/EMEA', 'hal@contoso.com']] as const)(
+    'settles a send to "%s" left pending by a version that used the name as given, without a second copy', async (folder, user) => {
+      const db = openStore(tempDir());
+      const src = syntheticSource({ count: 3 });
+      const items = [];
+      for await (const it of src.read({ path: 'x' }, {})) items.push(it);
+      const m0 = await convertItem(items[0] as never);
+      // What the earlier version did: CREATE and APPEND with the configured name, which the server may refuse.
+      const c = await client(user);
+      let stored = false;
+      try {
+        await c.mailboxCreate(folder);
+        stored = !!(await c.append(folder, m0.mime, ['\\Seen'], m0.date));
+      } catch (err) {
+        expect((err as { responseText?: string }).responseText).toMatch(/Invalid mailbox name|Name must not have/i);
+      } finally { await c.logout(); }
+      const dest = new ImapDestination(settings(), secrets);
+      new Ledger(db).markPending({ destination: dest.key, mailbox: user, messageId: m0.messageId }, folder, 999, 0);
+
+      const r = await executeRun(db, { kind: 'synthetic', source: src, settings: { path: 'x' }, mode: 'import', destination: dest, router: toMailboxes([user]), folder });
+      expect(r.status, r.error).toBe('completed');
+      expect(r.counts).toMatchObject({ available: 3, imported: stored ? 2 : 3, duplicate: stored ? 1 : 0, failed: 0 });
+      // Exactly one copy of the item in the whole mailbox, wherever it landed.
+      const copies = await copiesEverywhere(user, m0.messageId);
+      expect(copies.reduce((n, x) => n + x.count, 0)).toBe(1);
+      if (stored) expect(new Ledger(db).forItem(999, 0)).toEqual([expect.objectContaining({ state: 'delivered', folder: copies[0]!.path })]);
+      else expect(copies[0]!.path).toBe(topPath(sc.mapped[folder]));
+      db.close();
+    });
 
   it('creates the folder under a parent folder setting, keeping the parent path as levels', async () => {
     const user: User = 'cat@contoso.com';

@@ -176,14 +176,27 @@ export class ImapDestination implements RemoteDestination {
       if (!uids || !uids.length) return null;
       const status = c.client.mailbox;
       const validity = status && typeof status === 'object' ? String(status.uidValidity) : '';
-      return { remoteId: `${validity}:${uids[0]}`, folder: path };
+      return { remoteId: `${validity}:${uids[0]}`, folder: status && typeof status === 'object' ? status.path : path };
     } finally {
       lock.release();
     }
   }
 
   async find(messageId: string, target: DeliveryTarget): Promise<Delivered | null> {
-    return this.withConn(target.mailbox, (c) => this.lookup(c, messageId, this.pathOf(c, target.folder)));
+    return this.withConn(target.mailbox, async (c) => {
+      const path = this.pathOf(c, target.folder);
+      const found = await this.lookup(c, messageId, path);
+      if (found || path === target.folder || this.settings.parentFolder?.trim()) return found;
+      // A send left pending by a version of Ferry that used the name as given (before folder-path.ts):
+      // the server put it wherever that name led, so look there too rather than send a second copy.
+      try {
+        return await this.lookup(c, messageId, target.folder);
+      } catch (err) {
+        // The server refused that name ("Sales/EMEA" on a "." server): nothing can have been stored there.
+        if ((err as { responseText?: string }).responseText !== undefined) return null;
+        throw err;
+      }
+    });
   }
 
   async deliver(message: ConvertedMessage, target: DeliveryTarget, signal?: AbortSignal): Promise<Delivered> {
