@@ -7,6 +7,7 @@ import type { Statement } from 'better-sqlite3';
 import type { Db } from '../store/db';
 import { nowIso } from '../store/db';
 import { digestBytes } from '../convert/digest';
+import { Ledger } from '../store/ledger';
 import type { AfterItemContext } from '../runs/run';
 import type { RunMode } from '../store/runs';
 import type { IdentityKind, Item } from '../item';
@@ -271,8 +272,7 @@ export class UnmappedQueue {
 
   /** Where open items would go with this router, and which mailboxes would get a new copy. */
   preview(router: MappingRouter, f: Omit<QueueFilter, 'status'> = {}): QueuePreviewEntry[] {
-    const delivered = this.db.prepare<[string, string, string], { state: string }>(
-      `SELECT state FROM deliveries WHERE destination = ? AND mailbox = ? AND message_id = ?`);
+    const ledger = new Ledger(this.db);
     return this.items({ ...f, status: 'open' }).map((q) => {
       const item = this.fields(q.queueId);
       const route = router.route(item, q.folder);
@@ -289,7 +289,7 @@ export class UnmappedQueue {
         }
       }
       const newCopies = route.unmapped || route.refusal ? []
-        : route.targets.filter((t) => delivered.get(q.destination, t.mailbox, q.messageId)?.state !== 'delivered').map((t) => t.mailbox);
+        : route.targets.filter((t) => !ledger.isDelivered({ destination: q.destination, mailbox: t.mailbox, messageId: q.messageId })).map((t) => t.mailbox);
       return {
         queueId: q.queueId, itemId: q.itemId, source: q.source, subject: q.subject, date: q.date, destination: q.destination,
         mailboxes: [...boxes.values()], newCopies, stillUnmapped: route.unmapped,

@@ -6,6 +6,9 @@
 import type { Db } from './db';
 import { nowIso } from './db';
 import type { Delivered } from '../destinations/types';
+import { ledgerKeyHash } from './ledger-key';
+
+const keyHash = (k: LedgerKey) => ledgerKeyHash(k.destination, k.mailbox, k.messageId);
 
 export interface LedgerKey {
   destination: string;
@@ -21,25 +24,28 @@ export interface PendingDelivery extends LedgerKey {
 
 export class Ledger {
   private readonly stateOf;
-  private readonly upsertPending;
-  private readonly upsertDelivered;
+  private readonly insertPending;
+  private readonly markAsDelivered;
+  private readonly insertDelivered;
   private readonly remove;
 
   constructor(private readonly db: Db) {
-    this.stateOf = db.prepare<[string, string, string], { state: 'pending' | 'delivered'; remote_id: string | null; run_id: number; seq: number }>(
-      'SELECT state, remote_id, run_id, seq FROM deliveries WHERE destination = ? AND mailbox = ? AND message_id = ?');
-    this.upsertPending = db.prepare(`INSERT INTO deliveries (destination, mailbox, message_id, folder, state, run_id, seq, at)
-      VALUES (?, ?, ?, ?, 'pending', ?, ?, ?) ON CONFLICT DO NOTHING`);
-    this.upsertDelivered = db.prepare(`INSERT INTO deliveries (destination, mailbox, message_id, folder, state, remote_id, correlation_id, run_id, seq, at)
-      VALUES (?, ?, ?, ?, 'delivered', ?, ?, ?, ?, ?)
-      ON CONFLICT (destination, mailbox, message_id) DO UPDATE SET state = 'delivered', remote_id = excluded.remote_id,
-        correlation_id = excluded.correlation_id,
-        folder = excluded.folder, run_id = excluded.run_id, seq = excluded.seq, at = excluded.at`);
-    this.remove = db.prepare(`DELETE FROM deliveries WHERE destination = ? AND mailbox = ? AND message_id = ? AND state = 'pending'`);
+    // Every lookup goes by the hash index and confirms the text key (migration 003).
+    const KEY = 'key_hash = ? AND destination = ? AND mailbox = ? AND message_id = ?';
+    this.stateOf = db.prepare<[bigint, string, string, string], { state: 'pending' | 'delivered'; remote_id: string | null; run_id: number; seq: number }>(
+      `SELECT state, remote_id, run_id, seq FROM deliveries WHERE ${KEY}`);
+    this.insertPending = db.prepare(`INSERT INTO deliveries (key_hash, destination, mailbox, message_id, folder, state, run_id, seq, at)
+      SELECT @h, @destination, @mailbox, @messageId, @folder, 'pending', @runId, @seq, @at WHERE NOT EXISTS
+        (SELECT 1 FROM deliveries WHERE key_hash = @h AND destination = @destination AND mailbox = @mailbox AND message_id = @messageId)`);
+    this.markAsDelivered = db.prepare(`UPDATE deliveries SET state = 'delivered', remote_id = ?, correlation_id = ?, folder = ?, run_id = ?, seq = ?, at = ?
+      WHERE ${KEY}`);
+    this.insertDelivered = db.prepare(`INSERT INTO deliveries (key_hash, destination, mailbox, message_id, folder, state, remote_id, correlation_id, run_id, seq, at)
+      VALUES (?, ?, ?, ?, ?, 'delivered', ?, ?, ?, ?, ?)`);
+    this.remove = db.prepare(`DELETE FROM deliveries WHERE ${KEY} AND state = 'pending'`);
   }
 
   state(k: LedgerKey): { state: 'pending' | 'delivered'; remoteId: string | null; runId: number; seq: number } | undefined {
-    const r = this.stateOf.get(k.destination, k.mailbox, k.messageId);
+    const r = this.stateOf.get(keyHash(k), k.destination, k.mailbox, k.messageId);
     return r && { state: r.state, remoteId: r.remote_id, runId: r.run_id, seq: r.seq };
   }
 
@@ -48,16 +54,26 @@ export class Ledger {
   }
 
   markPending(k: LedgerKey, folder: string, runId: number, seq: number): void {
-    this.upsertPending.run(k.destination, k.mailbox, k.messageId, folder, runId, seq, nowIso());
+    this.insertPending.run({ h: keyHash(k), destination: k.destination, mailbox: k.mailbox, messageId: k.messageId, folder, runId, seq, at: nowIso() });
   }
 
+  /**
+   * Records a delivery: the pending row (or an earlier one) becomes delivered, or a new row is added.
+   * Looks first: an UPDATE that finds nothing costs ~10× the lookup inside a bulk transaction (measured).
+   */
   markDelivered(k: LedgerKey, folder: string, d: Delivered, runId: number, seq: number): void {
-    this.upsertDelivered.run(k.destination, k.mailbox, k.messageId, folder, d.remoteId ?? null, d.correlationId ?? null, runId, seq, nowIso());
+    const h = keyHash(k);
+    const at = nowIso();
+    if (this.stateOf.get(h, k.destination, k.mailbox, k.messageId)) {
+      this.markAsDelivered.run(d.remoteId ?? null, d.correlationId ?? null, folder, runId, seq, at, h, k.destination, k.mailbox, k.messageId);
+    } else {
+      this.insertDelivered.run(h, k.destination, k.mailbox, k.messageId, folder, d.remoteId ?? null, d.correlationId ?? null, runId, seq, at);
+    }
   }
 
   /** A send that certainly did not store anything (refused before or by the server) clears its mark. */
   clearPending(k: LedgerKey): void {
-    this.remove.run(k.destination, k.mailbox, k.messageId);
+    this.remove.run(keyHash(k), k.destination, k.mailbox, k.messageId);
   }
 
   pending(destination: string): PendingDelivery[] {

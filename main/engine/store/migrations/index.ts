@@ -5,6 +5,7 @@
 import type Database from 'better-sqlite3';
 import { migration001 } from './001-foundation';
 import { migration002 } from './002-mapping';
+import { migration003 } from './003-ledger-key-hash';
 
 export interface Migration {
   version: number;
@@ -12,7 +13,7 @@ export interface Migration {
   up(db: Database.Database): void;
 }
 
-export const migrations: Migration[] = [migration001, migration002];
+export const migrations: Migration[] = [migration001, migration002, migration003];
 
 export function schemaVersion(db: Database.Database): number {
   return db.pragma('user_version', { simple: true }) as number;
