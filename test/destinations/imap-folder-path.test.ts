@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { FerryError } from '../../main/engine/errors';
-import { ancestorsOf, escapeLevel, mailboxPath, type ServerHierarchy } from '../../main/engine/destinations/imap/folder-path';
+import { ancestorsOf, describeHierarchy, escapeLevel, mailboxPath, type ServerHierarchy } from '../../main/engine/destinations/imap/folder-path';
 
 const DOT: ServerHierarchy = { prefix: '', delimiter: '.' };
 const SLASH: ServerHierarchy = { prefix: '', delimiter: '/' };
@@ -111,5 +111,12 @@ describe('IMAP folder name → mailbox path', () => {
     expect(configError(() => mailboxPath('x', DOT, 'Archive/Le\u0007gal')).message).toMatch(/parent folder level "Le\?gal" contains a control character \(U\+0007\)/);
     expect(configError(() => mailboxPath('x', FLAT, 'Archive')).message).toMatch(/no folder hierarchy, so the parent folder "Archive" cannot be used/);
     expect(configError(() => mailboxPath('x', UNKNOWN, 'Archive')).message).toMatch(/did not report its folder separator/);
+  });
+
+  it('describes the hierarchy for the connection test, and says when a parent folder cannot be used', () => {
+    expect(describeHierarchy(DOT, 'INBOX')).toEqual({ ok: true, message: expect.stringContaining('folders per source go under "INBOX"') });
+    expect(describeHierarchy(FLAT)).toEqual({ ok: true, message: 'the server has a single folder level; folders per source go at the top of the mailbox; inside a folder name "/" becomes "\u2215", so each name stays one folder' });
+    expect(describeHierarchy(UNKNOWN).message).toMatch(/^the server did not report its folder separator;.*"\/" becomes "\u2215" and "\." becomes "\u00B7"/);
+    expect(describeHierarchy(FLAT, 'Archive')).toEqual({ ok: false, message: expect.stringMatching(/^the server has a single folder level; the IMAP server has no folder hierarchy, so the parent folder "Archive" cannot be used/) });
   });
 });

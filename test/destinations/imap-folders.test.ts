@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ImapFlow, type ListResponse } from 'imapflow';
 import { startDovecot, type DovecotOptions, type DovecotServer } from '../services/dovecot';
-import { ImapDestination, imapSecretRef, type ImapSettings } from '../../main/engine/destinations/imap/imap-destination';
+import { ImapDestination, imapSecretRef, testImapConnection, type ImapSettings } from '../../main/engine/destinations/imap/imap-destination';
 import { KeychainSecretStore } from '../../main/engine/secrets/secret-store';
 import { openStore } from '../../main/engine/store/db';
 import { executeRun } from '../../main/engine/runs/run';
@@ -34,6 +34,8 @@ interface ServerCase {
   prefix: string;
   /** What each configured name must be called on this server (the documented look-alikes). */
   mapped: Record<'Acme Inc.' | 'Chat v1.2' | 'Sales/EMEA', string>;
+  /** What the connection test says about the hierarchy, without and with the parent setting. */
+  told: [RegExp, RegExp];
   /** A parent-folder setting and the mailbox path of "Acme Inc." under it. */
   parent: { setting: string; path: string; ancestors: string[] };
 }
@@ -42,16 +44,22 @@ const CASES: ServerCase[] = [
   {
     title: 'separator "." (Dovecot maildir default)', options: {}, sep: '.', prefix: '',
     mapped: { 'Acme Inc.': 'Acme Inc\u00B7', 'Chat v1.2': 'Chat v1\u00B72', 'Sales/EMEA': 'Sales\u2215EMEA' },
+    told: [/^the server separates folder levels with "\."; folders per source go at the top of the mailbox; inside a folder name "\/" becomes "\u2215" and "\." becomes "\u00B7", so each name stays one folder$/,
+      /folders per source go under "Archive\.Third-party v2\u00B70"/],
     parent: { setting: 'Archive/Third-party v2.0', path: 'Archive.Third-party v2\u00B70.Acme Inc\u00B7', ancestors: ['Archive', 'Archive.Third-party v2\u00B70'] },
   },
   {
     title: 'separator "/"', options: { separator: '/' }, sep: '/', prefix: '',
     mapped: { 'Acme Inc.': 'Acme Inc.', 'Chat v1.2': 'Chat v1.2', 'Sales/EMEA': 'Sales\u2215EMEA' },
+    told: [/^the server separates folder levels with "\/"; folders per source go at the top of the mailbox; inside a folder name "\/" becomes "\u2215", so each name stays one folder$/,
+      /folders per source go under "Archive\/Third-party v2\.0"/],
     parent: { setting: 'Archive/Third-party v2.0', path: 'Archive/Third-party v2.0/Acme Inc.', ancestors: ['Archive', 'Archive/Third-party v2.0'] },
   },
   {
     title: 'separator "." with personal folders under "INBOX."', options: { separator: '.', prefix: 'INBOX.' }, sep: '.', prefix: 'INBOX.',
     mapped: { 'Acme Inc.': 'Acme Inc\u00B7', 'Chat v1.2': 'Chat v1\u00B72', 'Sales/EMEA': 'Sales\u2215EMEA' },
+    told: [/^the server separates folder levels with "\." \(personal folders under "INBOX\."\); folders per source go at the top of the mailbox;/,
+      /folders per source go under "INBOX\.Archive"/],
     // "INBOX/" in the setting is the namespace itself here: not a second INBOX level.
     parent: { setting: 'INBOX/Archive', path: 'INBOX.Archive.Acme Inc\u00B7', ancestors: ['INBOX.Archive'] },
   },
@@ -239,6 +247,13 @@ describe.each(CASES)('IMAP folder names on a server with $title (real Dovecot)',
     expect((await listAll(user)).map((m) => m.path)).toEqual(['INBOX']);
     expect(await messageIds(user, 'INBOX')).toHaveLength(2);
     db.close();
+  });
+
+  it('says in the connection test how the server names folders and where the folders per source go', async () => {
+    for (const [i, over] of [{}, { parentFolder: sc.parent.setting }].entries()) {
+      const checks = await testImapConnection(settings(over), secrets, ['ann@contoso.com']);
+      expect(checks).toContainEqual({ check: 'folders ann@contoso.com', ok: true, message: expect.stringMatching(sc.told[i]!) });
+    }
   });
 
   it('stops the run with a config error naming the folder when the name holds a control character', async () => {

@@ -110,3 +110,23 @@ export function ancestorsOf(path: string, server: ServerHierarchy): string[] {
   }
   return out;
 }
+
+/** For the connection test: how this server names folders, and where the folders per source will go. */
+export function describeHierarchy(server: ServerHierarchy, parentFolder?: string): { ok: boolean; message: string } {
+  const within = server.prefix ? ` (personal folders under "${server.prefix}")` : '';
+  const levels = server.delimiter === null ? 'the server has a single folder level'
+    : server.delimiter === undefined ? 'the server did not report its folder separator'
+      : `the server separates folder levels with "${server.delimiter}"${within}`;
+  const inside = [...new Set(['/', ...(server.delimiter === undefined ? ['.'] : server.delimiter ? [server.delimiter] : [])])]
+    .map((ch) => `"${ch}" becomes "${substituteFor(ch)}"`).join(' and ');
+  let where: string;
+  try {
+    const sample = mailboxPath('x', server, parentFolder);
+    const parents = ancestorsOf(sample, server);
+    const parent = parents.at(-1) ?? (sample.startsWith(`INBOX${server.delimiter ?? ''}`) && sample !== prefixOf(server) + 'x' ? 'INBOX' : '');
+    where = parent ? `folders per source go under "${parent}"` : 'folders per source go at the top of the mailbox';
+  } catch (err) {
+    return { ok: false, message: `${levels}; ${(err as Error).message}` };
+  }
+  return { ok: true, message: `${levels}; ${where}; inside a folder name ${inside}, so each name stays one folder` };
+}

@@ -11,7 +11,7 @@ import { FerryError, classify } from '../../errors';
 import type { SecretStore } from '../../secrets/secret-store';
 import { requireSecret } from '../../secrets/secret-store';
 import type { Delivered, DeliveryTarget, RemoteDestination } from '../types';
-import { ancestorsOf, mailboxPath, type ServerHierarchy } from './folder-path';
+import { ancestorsOf, describeHierarchy, mailboxPath, type ServerHierarchy } from './folder-path';
 
 export interface ImapSettings {
   kind: 'imap';
@@ -240,10 +240,11 @@ export async function testImapConnection(settings: ImapSettings, secrets: Secret
   try {
     for (const mailbox of mailboxes) {
       try {
-        const caps = await dest.withConn(mailbox, async (c) => c.client.capabilities);
+        const { caps, hierarchy } = await dest.withConn(mailbox, async (c) => ({ caps: c.client.capabilities, hierarchy: c.hierarchy }));
         out.push({ check: `login ${mailbox}`, ok: true, message: `signed in to ${settings.host} as ${mailbox}` });
         out.push({ check: `UIDPLUS ${mailbox}`, ok: caps.has('UIDPLUS'), message: caps.has('UIDPLUS')
           ? 'the server reports the id of each appended message' : 'the server does not report appended message ids (UIDPLUS); delivery works, ids are not recorded' });
+        out.push({ check: `folders ${mailbox}`, ...describeHierarchy(hierarchy, settings.parentFolder) });
       } catch (err) {
         out.push({ check: `login ${mailbox}`, ok: false, message: classify(err).message });
       }
