@@ -1,9 +1,9 @@
 /**
  * Any IMAP server (Gmail/Google Workspace, Dovecot, other archives): each message is APPENDed with
  * the item's date as the internal date, flagged \Seen, into the folder per source (created when
- * missing). The folder name becomes the server's mailbox path in folder-path.ts (its separator and
- * namespace prefix, read from each connection), so "Acme Inc." stays one folder. A send interrupted by a dropped connection is looked up by Message-ID before it is sent
- * again, so nothing is ever stored twice.
+ * missing). The folder name becomes a mailbox path of the server's hierarchy (folder-path.ts: its
+ * separator and namespace prefix, read at login), so "Acme Inc." stays one folder. A send interrupted by
+ * a dropped connection is looked up by Message-ID before it is sent again, so nothing is ever stored twice.
  */
 import { ImapFlow } from 'imapflow';
 import type { ConvertedMessage } from '../../convert/convert';
@@ -186,7 +186,9 @@ export class ImapDestination implements RemoteDestination {
     return this.withConn(target.mailbox, async (c) => {
       const path = this.pathOf(c, target.folder);
       const found = await this.lookup(c, messageId, path);
-      if (found || path === target.folder || this.settings.parentFolder?.trim()) return found;
+      // imapflow prefixes a name outside the namespace itself: that name would lead to the same mailbox.
+      const legacy = target.folder.startsWith(c.hierarchy.prefix) ? target.folder : c.hierarchy.prefix + target.folder;
+      if (found || path === legacy || path === 'INBOX' || this.settings.parentFolder?.trim()) return found;
       // A send left pending by a version of Ferry that used the name as given (before folder-path.ts):
       // the server put it wherever that name led, so look there too rather than send a second copy.
       try {
