@@ -80,6 +80,7 @@ const imap = withTest({
     { key: 'masterUser', label: 'Admin (master) user', type: 'string', help: 'Dovecot master users sign in as mailbox*admin.' },
     { key: 'masterSeparator', label: 'Master user separator', type: 'string', default: '*' },
     { key: 'concurrency', label: 'Mailboxes written in parallel', type: 'number', default: 4 },
+    { key: 'parentFolder', label: 'Parent folder', type: 'string', help: 'Optional. The folders per source are created under it; levels separated by "/" (e.g. Archive/Third-party, INBOX/Archive).' },
     { key: 'password', label: 'Password', type: 'secret', help: 'The admin user\'s password (or each mailbox\'s, below, when every mailbox signs in itself).' },
   ],
   credentials(settings, _id, mailboxes = []) {
