@@ -48,6 +48,17 @@ export function UnmappedScreen() {
   const loadNow = useRef(load);
   loadNow.current = load;
 
+  // The reply and the finished event both carry the result, in either order: it is announced once.
+  const shown = useRef('');
+  const showOnce = (r: ReplyOf<'unmapped.reimport'>): boolean => {
+    const key = `${r.runs.map((x) => x.runId).join(',')}:${r.counts.imported}:${r.counts.duplicate}:${r.counts.failed}`;
+    setResult(r);
+    if (shown.current === key) return false;
+    shown.current = key;
+    notify('success', summary(r));
+    return true;
+  };
+
   useEffect(() => {
     let live = true;
     call('unmapped.reimportActive', {}).then((a) => { if (live && a) setActive(a); }, () => undefined);
@@ -61,11 +72,7 @@ export function UnmappedScreen() {
           break;
         case 'reimport-finished':
           setActive(null);
-          if (!mine.current) {
-            setResult(e.result);
-            notify('success', summary(e.result));
-            void Promise.all([loadNow.current(), refreshRuns()]);
-          }
+          if (!mine.current && showOnce(e.result)) void Promise.all([loadNow.current(), refreshRuns()]);
           break;
         case 'reimport-error':
           setActive(null);
@@ -103,10 +110,10 @@ export function UnmappedScreen() {
   const reimport = async (keys?: string[]) => {
     setBusy(true);
     mine.current = true;
+    shown.current = '';
     try {
       const r: ReplyOf<'unmapped.reimport'> = await call('unmapped.reimport', { ...scope, ...(keys ? { keys } : {}) });
-      setResult(r);
-      notify('success', summary(r));
+      showOnce(r);
       await Promise.all([load(), refreshRuns()]);
     } catch (err) {
       notify('error', errorText(err));

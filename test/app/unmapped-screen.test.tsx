@@ -106,4 +106,27 @@ describe('Unmapped screen', () => {
     // One notification from each screen: the one that asked (its reply) and the one that followed (the event).
     expect(useStore.getState().toasts.map((t) => t.text).filter((t) => t === 'Re-import: 12 imported, 0 already there, 0 failed.')).toHaveLength(2);
   }, 60_000);
+
+  it('announces a re-import once when its reply comes before its finished event', async () => {
+    const { svc, events, id } = await serviceWithQueue(5);
+    cleanups.push(() => svc.close());
+    const io = bridge(svc, events);
+    await useStore.getState().init();
+    useStore.setState({ toasts: [] });
+    useStore.getState().go('unmapped', { connectorId: id });
+    const host = document.createElement('div');
+    document.body.append(host);
+    let root: Root | undefined;
+    await act(async () => { root = createRoot(host); root.render(<UnmappedScreen />); });
+    cleanups.push(() => { act(() => root!.unmount()); host.remove(); });
+    await until('the identities are listed', () => button('Re-import items that map now (5)') !== undefined);
+
+    await act(async () => { host.querySelector('.toolbar button')!.dispatchEvent(new MouseEvent('click', { bubbles: true })); });
+    await until('the re-import ran in main', () => events.some((e) => e.type === 'reimport-finished'));
+    await io.releaseReply();
+    await until('the reply is shown', () => host.textContent?.includes('5 items selected') ?? false);
+    await io.deliverUntil((e) => e.type === 'reimport-finished');
+    const text = 'Re-import: 5 imported, 0 already there, 0 failed.';
+    expect(useStore.getState().toasts.map((t) => t.text).filter((t) => t === text)).toHaveLength(1);
+  }, 60_000);
 });
