@@ -5,11 +5,11 @@
 import fs from 'node:fs';
 import { once } from 'node:events';
 
-const PEOPLE = [['user1001', 'Ann Lee'], ['user1002', 'Bob Stone'], ['user1003', 'Chloé Dubois'], ['user1004', 'Dmitri Ivanov'], ['user1005', 'Emeka Obi']] as const;
+export const BENCH_PEOPLE = [['user1001', 'Ann Lee'], ['user1002', 'Bob Stone'], ['user1003', 'Chloé Dubois'], ['user1004', 'Dmitri Ivanov'], ['user1005', 'Emeka Obi']] as const;
 const WORDS = 'deal price contract delivery invoice shipment approve review meeting schedule quarter target client offer sign confirm budget forecast risk update'.split(' ');
 
 function message(i: number): string {
-  const [fromId, from] = PEOPLE[i % PEOPLE.length]!;
+  const [fromId, from] = BENCH_PEOPLE[i % BENCH_PEOPLE.length]!;
   const t = 1_704_067_200 + i * 7;
   const words = Array.from({ length: 8 + (i % 17) }, (_, k) => WORDS[(i * 7 + k * 3) % WORDS.length]).join(' ');
   const m: Record<string, unknown> = {
