@@ -6,9 +6,12 @@
  * Two streaming passes over result.json: the first gathers each chat's people (the export has no
  * member lists), the second emits one item per message with every other participant as TO.
  */
-import { FerryError, configError, errorMessage } from '../../errors';
+import { configError } from '../../errors';
 import type { SourceRecord } from '../../item';
 import type { CheckResult, ReadContext, Source, SourceSettings } from '../types';
+import { checkOpened } from '../shared/check-opened';
+import { brokenOffRecord } from '../shared/json-values';
+import { byteProgress } from '../shared/progress';
 import { isValidZone } from './dates';
 import { openExport } from './locate';
 import { type ChatContext, type FileContext, SOURCE, messageRecord } from './message';
@@ -69,9 +72,8 @@ async function* readExport(o: Options, ctx: ReadContext): AsyncGenerator<SourceR
   const opened = await openExport(o.path);
   const { tree, files } = opened;
   try {
-    const total = opened.jsons.reduce((t, j) => t + (tree.get(j)?.size ?? 0), 0) * 2 || 1;
-    let done = 0;
-    const onBytes = (n: number) => { done += n; ctx.progress?.(Math.min(1, done / total)); };
+    // Two passes over each file: the scan, then the read.
+    const onBytes = byteProgress(tree, opened.jsons, ctx, 2);
     for (const entry of opened.jsons) {
       const file = tree.describe(entry);
       const info = await scanResult(await tree.open(entry), entry, file, { onBytes, ...(ctx.signal ? { signal: ctx.signal } : {}) });
@@ -106,13 +108,8 @@ async function* readExport(o: Options, ctx: ReadContext): AsyncGenerator<SourceR
           yield record;
         }
       } catch (err) {
-        if (!(err instanceof FerryError) || err.errorClass !== 'data') throw err;
         // Truncated or malformed: everything before the break was yielded; say where it broke off.
-        const at = /absolute position "(\d+)"/.exec(err.message)?.[1] ?? /byte (\d+)/.exec(err.message)?.[1];
-        yield {
-          bad: true, origin: { file, ...(at ? { position: `byte ${at}` } : {}) },
-          reason: `${errorMessage(err)}; ${last ? `every message up to ${last} was read` : 'no message could be read'}, anything after it could not be`,
-        };
+        yield brokenOffRecord(err, file, last);
       }
       if (f.counts.localDates) ctx.notice?.(`${file}: ${count(f.counts.localDates)} message(s) have no date_unixtime (an older Telegram Desktop); their local "date" was read as time in ${o.zone} (the timeZone setting)`);
       if (f.counts.noSender) ctx.notice?.(`${file}: ${count(f.counts.noSender)} message(s) name no sender id (from_id/actor_id); their FROM is the chat itself`);
@@ -125,20 +122,9 @@ async function* readExport(o: Options, ctx: ReadContext): AsyncGenerator<SourceR
 /** Files larger than this are only partly read by check(): the run reads them whole. */
 const CHECK_BUDGET = 256 * 1024 * 1024;
 
-async function checkExport(settings: SourceSettings): Promise<CheckResult> {
-  let o: Options;
-  try {
-    o = options(settings);
-  } catch (err) {
-    return { ok: false, message: errorMessage(err) };
-  }
-  let opened;
-  try {
-    opened = await openExport(o.path);
-  } catch (err) {
-    return { ok: false, message: errorMessage(err) };
-  }
-  try {
+function checkExport(settings: SourceSettings): Promise<CheckResult> {
+  const open = async () => { const o = options(settings); return { o, opened: await openExport(o.path) }; };
+  return checkOpened(open, ({ opened }) => opened.files.close(), async ({ o, opened }) => {
     const found: string[] = [];
     const problems: string[] = [];
     let chats = 0;
@@ -169,11 +155,7 @@ async function checkExport(settings: SourceSettings): Promise<CheckResult> {
     const summary = `${count(chats)} chat${chats === 1 ? '' : 's'}${partial ? ' or more' : ''}, ${count(messages)} message${messages === 1 ? '' : 's'}${partial ? ' in the first 256 MB' : ''}${list ? ` (${list})` : ''}`;
     if (!chats) return { ok: false, message: problems.length ? problems.join('; ') : 'no chats in the export' };
     return { ok: usable > 0, message: problems.length ? `${summary}; ${problems.join('; ')}` : summary };
-  } catch (err) {
-    return { ok: false, message: errorMessage(err) };
-  } finally {
-    await opened.files.close();
-  }
+  });
 }
 
 export const telegramExportSource: Source = {

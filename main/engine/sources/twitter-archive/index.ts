@@ -8,6 +8,8 @@ import type { SourceRecord } from '../../item';
 import type { CheckResult, ReadContext, Source, SourceSettings } from '../types';
 import { configError, errorMessage } from '../../errors';
 import { type ExportTree, openExportTree } from '../shared/export-tree';
+import { checkOpened } from '../shared/check-opened';
+import { byteProgress } from '../shared/progress';
 import { type ArchiveLayout, findLayout, notAnArchiveReason, shortName } from './layout';
 import { type Owner, describeOwner, ownerFromSetting, readAccount } from './account';
 import { SOURCE, tweetRecord } from './tweets';
@@ -61,15 +63,8 @@ export const twitterArchiveSource: Source = {
     ],
   },
 
-  async check(settings): Promise<CheckResult> {
-    let opened;
-    try {
-      opened = await openArchive(settings);
-    } catch (err) {
-      return { ok: false, message: errorMessage(err) };
-    }
-    const { tree, layout } = opened;
-    try {
+  check(settings): Promise<CheckResult> {
+    return checkOpened(() => openArchive(settings), ({ tree }) => tree.close(), async ({ tree, layout }) => {
       const owner = await resolveOwner(tree, layout, settings);
       const files = [...layout.tweetFiles, ...layout.dmFiles].map((f) => shortName(f.path));
       const media = [...layout.tweetMedia.values(), ...layout.dmMedia.values()].reduce((n, l) => n + l.length, 0);
@@ -80,11 +75,7 @@ export const twitterArchiveSource: Source = {
       ];
       const warnings = [...tree.problems.length ? [`${tree.problems.length} unsafe ZIP entr${tree.problems.length === 1 ? 'y' : 'ies'} refused`] : []];
       return { ok: true, message: parts.join(', ') + (warnings.length ? `; ${warnings.join('; ')}` : '') };
-    } catch (err) {
-      return { ok: false, message: errorMessage(err) };
-    } finally {
-      await tree.close();
-    }
+    });
   },
 
   async *read(settings, ctx: ReadContext): AsyncGenerator<SourceRecord> {
@@ -95,12 +86,9 @@ export const twitterArchiveSource: Source = {
       if (layout.otherDataDirs.length) ctx.notice?.(`${tree.location}: archive files also found in ${layout.otherDataDirs.join(', ')}; only ${layout.dataDir || 'the top level'} is read`);
       for (const n of layout.notImported) ctx.notice?.(`${tree.describe(layout.dataDir)}: not imported: ${n}`);
 
-      // Progress: bytes through the parser over all the bytes to parse (group files are read twice).
-      const size = (p: string) => tree.get(p)?.size ?? 0;
-      const total = layout.tweetFiles.reduce((n, f) => n + size(f.path), 0)
-        + layout.dmFiles.reduce((n, f) => n + size(f.path) * (f.group ? 2 : 1), 0);
-      let done = 0;
-      const onBytes = (n: number) => { done += n; if (total) ctx.progress?.(Math.min(1, done / total)); };
+      // Progress: bytes through the parser over all the bytes to parse (group files are read twice, so listed twice).
+      const parsed = [...layout.tweetFiles, ...layout.dmFiles, ...layout.dmFiles.filter((f) => f.group)].map((f) => f.path);
+      const onBytes = byteProgress(tree, parsed, ctx);
       const usedMedia = new Set<string>();
 
       for (const file of owner ? layout.tweetFiles : []) {
