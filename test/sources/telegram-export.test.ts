@@ -1,19 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import yazl from 'yazl';
-import { simpleParser, type AddressObject } from 'mailparser';
+import { simpleParser } from 'mailparser';
 import { telegramExportSource as source } from '../../main/engine/sources/telegram-export';
 import { safeHref, renderText } from '../../main/engine/sources/telegram-export/text';
 import { getSource } from '../../main/engine/sources/registry';
-import { type Item, isBadRecord } from '../../main/engine/item';
-import { validateItem } from '../../main/engine/validate';
+import { isBadRecord } from '../../main/engine/item';
 import { convertItem } from '../../main/engine/convert/convert';
 import { messageIdFor } from '../../main/engine/convert/message-id';
 import { FerryError } from '../../main/engine/errors';
 import { fixture } from '../helpers/fixtures';
-import { attachmentContents, collect } from '../helpers/source';
+import { filesUnder, scratchDir, writeTree } from '../helpers/files';
+import { addressesOf, expectRoundTrip } from '../helpers/mail';
+import { attachmentContents, byId, collect } from '../helpers/source';
+import { type ZipContent, writeZip, zipFolder } from '../helpers/zip';
 
 const MADE = fixture('telegram-export', 'made-full-export');
 const PHOTO = 'photo_1@01-03-2024_10-05-00.png';
@@ -28,45 +28,11 @@ const MADE_IDS = [
   '3000003/100', '3000003/101', '3000003/102', '3000003/103', '7000007/1',
 ];
 
-let tmp: string;
-beforeAll(() => { tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ferry-telegram-')); });
-afterAll(() => { fs.rmSync(tmp, { recursive: true, force: true }); });
-
-const addr = (a: AddressObject | AddressObject[] | undefined) => (Array.isArray(a) ? a : a ? [a] : []).flatMap((x) => x.value);
-
-function byId(items: Item[], id: string): Item {
-  const it = items.find((x) => x.id === id);
-  if (!it) throw new Error(`no item ${id}; have ${items.map((i) => i.id).join(', ')}`);
-  return it;
-}
-
-function filesUnder(dir: string): string[] {
-  return fs.readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((d) => d.isFile())
-    .map((d) => path.relative(dir, path.join(d.parentPath, d.name)).split(path.sep).join('/'))
-    .sort();
-}
-
-async function zipFolder(dir: string, zipPath: string, prefix: string): Promise<void> {
-  const zip = new yazl.ZipFile();
-  for (const rel of filesUnder(dir)) zip.addFile(path.join(dir, rel), `${prefix}${rel}`);
-  zip.end();
-  await new Promise<void>((resolve, reject) => {
-    zip.outputStream.pipe(fs.createWriteStream(zipPath)).on('close', resolve).on('error', reject);
-  });
-}
+const tmp = scratchDir('ferry-telegram-');
 
 /** Writes a result.json (and optional files) into a fresh folder under tmp. */
-function writeExport(name: string, doc: unknown, files: Record<string, Buffer | string> = {}): string {
-  const dir = path.join(tmp, name);
-  fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, 'result.json'), typeof doc === 'string' ? doc : JSON.stringify(doc, null, 1));
-  for (const [rel, data] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
-    fs.writeFileSync(path.join(dir, rel), data);
-  }
-  return dir;
-}
+const writeExport = (name: string, doc: unknown, files: Record<string, Buffer | string> = {}): string =>
+  writeTree(path.join(tmp, name), { 'result.json': typeof doc === 'string' ? doc : JSON.stringify(doc, null, 1), ...files });
 
 const msg = (id: number, unix: number, extra: Record<string, unknown>) => ({ id, type: 'message', date: '2024-01-01T00:00:00', date_unixtime: String(unix), ...extra });
 
@@ -192,20 +158,14 @@ describe('telegram-export: a full export made for the tests (folder)', () => {
   it('every item validates and converts to a message that mailparser reads back', async () => {
     const { items } = await collect(source, { path: MADE });
     for (const item of items) {
-      expect(validateItem(item)).toBeNull();
-      const m = await convertItem(item);
-      const p = await simpleParser(m.mime);
-      expect(p.messageId).toBe(messageIdFor('Telegram', item.id));
-      expect(addr(p.from).map((a) => a.address)).toEqual([`${item.from!.id}@telegram.invalid`]);
-      expect(addr(p.to).map((a) => a.address)).toEqual(item.to.map((t) => `${t.id.replace(/^@/, '')}@telegram.invalid`));
-      expect(p.subject).toBe(item.subject);
-      expect(p.date?.toISOString()).toBe(item.date!.toISOString());
-      expect(p.inReplyTo).toBe(item.replyTo ? messageIdFor('Telegram', item.replyTo) : undefined);
-      expect(p.headers.get('x-ferry-message-class')).toBe(`IPM.NOTE.Telegram.${item.event}`);
+      await expectRoundTrip(item, {
+        source: 'Telegram', from: (w) => `${w.id}@telegram.invalid`, to: (t) => `${t.id.replace(/^@/, '')}@telegram.invalid`,
+        inReplyTo: 'always', messageClass: true,
+      });
     }
     const reply = await simpleParser((await convertItem(byId(items, MADE_IDS[1]!))).mime);
-    expect(addr(reply.from)).toEqual([{ name: 'Борис Смирнов', address: 'user2000002@telegram.invalid' }]);
-    expect(addr(reply.to)).toEqual([{ name: 'Ann Lee', address: 'user1000001@telegram.invalid' }]);
+    expect(addressesOf(reply.from)).toEqual([{ name: 'Борис Смирнов', address: 'user2000002@telegram.invalid' }]);
+    expect(addressesOf(reply.to)).toEqual([{ name: 'Ann Lee', address: 'user1000001@telegram.invalid' }]);
     expect(reply.inReplyTo).toBe(messageIdFor('Telegram', MADE_IDS[0]!));
     const photo = await simpleParser((await convertItem(byId(items, MADE_IDS[2]!))).mime);
     expect(photo.attachments.map((a) => a.filename)).toEqual([PHOTO]);
@@ -305,12 +265,10 @@ describe('telegram-export: broken and unusual exports', () => {
       personal_information: { user_id: 31, first_name: 'Zoe' },
       chats: { list: [{ name: 'Kai', type: 'personal_chat', id: 11, messages: [msg(10, 1700000000, { from: 'Zoe', from_id: 'user31', text: 'hello from another account' })] }] },
     });
-    const zip = new yazl.ZipFile();
-    for (const rel of filesUnder(MADE)) zip.addFile(path.join(MADE, rel), `a-ann/${rel}`);
-    zip.addFile(path.join(second, 'result.json'), 'b-zoe/result.json');
-    zip.end();
-    const zipPath = path.join(tmp, 'two-exports.zip');
-    await new Promise<void>((resolve, reject) => { zip.outputStream.pipe(fs.createWriteStream(zipPath)).on('close', resolve).on('error', reject); });
+    const zipPath = await writeZip(path.join(tmp, 'two-exports.zip'), [
+      ...filesUnder(MADE).map((rel): [string, ZipContent] => [`a-ann/${rel}`, { file: path.join(MADE, rel) }]),
+      ['b-zoe/result.json', { file: path.join(second, 'result.json') }],
+    ]);
     const { items } = await collect(source, { path: zipPath });
     // Both accounts have a personal chat message numbered 10: the account scope keeps them apart.
     expect(items.map((i) => i.id)).toEqual([...MADE_IDS, 'user31/11/10']);

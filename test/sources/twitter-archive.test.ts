@@ -1,9 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import yazl from 'yazl';
-import { simpleParser, type AddressObject } from 'mailparser';
+import { simpleParser } from 'mailparser';
 import { twitterArchiveSource as source } from '../../main/engine/sources/twitter-archive';
 import { getSource } from '../../main/engine/sources/registry';
 import { type BadRecord, type Item, isBadRecord } from '../../main/engine/item';
@@ -12,7 +10,10 @@ import { convertItem } from '../../main/engine/convert/convert';
 import { messageIdFor } from '../../main/engine/convert/message-id';
 import { FerryError } from '../../main/engine/errors';
 import { fixture } from '../helpers/fixtures';
-import { collect } from '../helpers/source';
+import { filesUnder, scratchDir } from '../helpers/files';
+import { addressesOf, expectRoundTrip } from '../helpers/mail';
+import { byId, collect, eventCounts } from '../helpers/source';
+import { type ZipContent, writeZip, zipFolder } from '../helpers/zip';
 
 const SYNTH = fixture('twitter-archive', 'synthetic');
 const OWNER = { id: 'fabrikam_news', kind: 'handle', platform: 'twitter', name: 'Fabrikam News', email: 'news@fabrikam.example' };
@@ -20,41 +21,7 @@ const ANN_ID = '3300000001';
 const BOB_ID = '3300000002';
 const CARL_ID = '3300000003';
 
-let tmp: string;
-beforeAll(() => { tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ferry-twitter-')); });
-afterAll(() => { fs.rmSync(tmp, { recursive: true, force: true }); });
-
-const addr = (a: AddressObject | AddressObject[] | undefined) => (Array.isArray(a) ? a : a ? [a] : []).flatMap((x) => x.value);
-
-function countBy(items: Item[]): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const i of items) out[i.event] = (out[i.event] ?? 0) + 1;
-  return out;
-}
-
-function byId(items: Item[], id: string): Item {
-  const it = items.find((x) => x.id === id);
-  if (!it) throw new Error(`no item ${id}`);
-  return it;
-}
-
-function filesUnder(dir: string): string[] {
-  return fs.readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((d) => d.isFile())
-    .map((d) => path.relative(dir, path.join(d.parentPath, d.name)).split(path.sep).join('/'))
-    .sort();
-}
-
-/** Zips a folder with yazl; `rename` may rewrite entry names (to plant an unsafe one). */
-async function zipFolder(dir: string, zipPath: string, prefix = '', extra: { name: string; data: string }[] = []): Promise<void> {
-  const zip = new yazl.ZipFile();
-  for (const rel of filesUnder(dir)) zip.addFile(path.join(dir, rel), `${prefix}${rel}`);
-  for (const e of extra) zip.addBuffer(Buffer.from(e.data), e.name);
-  zip.end();
-  await new Promise<void>((resolve, reject) => {
-    zip.outputStream.pipe(fs.createWriteStream(zipPath)).on('close', resolve).on('error', reject);
-  });
-}
+const tmp = scratchDir('ferry-twitter-');
 
 function copyDir(from: string, to: string): void {
   fs.cpSync(from, to, { recursive: true });
@@ -93,7 +60,7 @@ describe('twitter-archive: the synthetic archive (folder)', () => {
     const { items, bad, notices } = await readAll({ path: SYNTH });
     expect(bad).toEqual([]);
     expect(notices).toEqual([]);
-    expect(countBy(items)).toEqual(EXPECTED_COUNTS);
+    expect(eventCounts(items)).toEqual(EXPECTED_COUNTS);
     expect(items.map((i) => i.id).slice(0, 11)).toEqual([
       '1790000000000000018', '1790000000000000017', '1790000000000000016', '1790000000000000015', '1790000000000000014',
       '1790000000000000013', '1790000000000000012', '1790000000000000011', '1790000000000000010', '1780000000000000001',
@@ -224,24 +191,15 @@ describe('twitter-archive: the synthetic archive (folder)', () => {
   it('every item validates and converts to a message whose headers parse back', async () => {
     const { items } = await readAll({ path: SYNTH });
     for (const item of items) {
-      expect(validateItem(item)).toBeNull();
-      const m = await convertItem(item);
-      const p = await simpleParser(m.mime);
-      expect(p.messageId).toBe(messageIdFor('Twitter', item.id));
-      expect(p.subject).toBe(item.subject);
-      expect(p.date?.toISOString()).toBe(item.date!.toISOString());
-      const from = addr(p.from);
-      expect(from).toHaveLength(1);
-      expect(from[0]!.address).toBe(item.from!.id === 'fabrikam_news' ? 'news@fabrikam.example' : `${item.from!.id}@twitter.invalid`);
-      expect(addr(p.to).map((a) => a.address)).toEqual(item.to.map((t) => (t.email ?? `${t.id}@twitter.invalid`)));
-      expect(p.headers.get('x-ferry-message-class')).toBe(`IPM.NOTE.Twitter.${item.event}`);
-      if (item.replyTo) expect(p.inReplyTo).toBe(messageIdFor('Twitter', item.replyTo));
-      else expect(p.inReplyTo).toBeUndefined();
+      const { parsed: p } = await expectRoundTrip(item, {
+        source: 'Twitter', from: (w) => (w.id === 'fabrikam_news' ? 'news@fabrikam.example' : `${w.id}@twitter.invalid`),
+        to: (t) => t.email ?? `${t.id}@twitter.invalid`, inReplyTo: 'always', messageClass: true,
+      });
       expect(p.attachments.map((a) => a.filename)).toEqual(item.attachments.map((a) => a.filename));
     }
     const reply = await simpleParser((await convertItem(byId(items, '1790000000000000013'))).mime);
     expect(reply.inReplyTo).toBe(messageIdFor('Twitter', '1790000000000000012'));
-    expect(addr(reply.to)).toEqual([{ name: 'Fabrikam News', address: 'news@fabrikam.example' }]);
+    expect(addressesOf(reply.to)).toEqual([{ name: 'Fabrikam News', address: 'news@fabrikam.example' }]);
     const photo = await simpleParser((await convertItem(byId(items, '1790000000000000017'))).mime);
     expect(photo.attachments[0]!.content.equals(fs.readFileSync(path.join(SYNTH, 'data', 'tweets_media', '1790000000000000017-FabPhoto1.png')))).toBe(true);
     expect(photo.attachments[0]!.contentType).toBe('image/png');
@@ -256,7 +214,7 @@ describe('twitter-archive: the same archive in other shapes', () => {
     const zipped = await readAll({ path: zipPath });
     expect(zipped.bad).toEqual([]);
     expect(zipped.notices).toEqual([]);
-    expect(countBy(zipped.items)).toEqual(EXPECTED_COUNTS);
+    expect(eventCounts(zipped.items)).toEqual(EXPECTED_COUNTS);
     const shape = (i: Item) => ({ id: i.id, event: i.event, from: i.from, to: i.to, date: i.date, subject: i.subject, text: i.text, replyTo: i.replyTo, meta: i.meta });
     expect(zipped.items.map(shape)).toEqual(folder.items.map(shape));
     expect(byId(zipped.items, '1790000000000000017').origin.file).toBe(`${zipPath}!twitter-2024-05-05-abc123/data/tweets.js`);
@@ -268,13 +226,13 @@ describe('twitter-archive: the same archive in other shapes', () => {
   it('reads the data/ folder itself', async () => {
     const { items, bad } = await readAll({ path: path.join(SYNTH, 'data') });
     expect(bad).toEqual([]);
-    expect(countBy(items)).toEqual(EXPECTED_COUNTS);
+    expect(eventCounts(items)).toEqual(EXPECTED_COUNTS);
   });
 
   it('refuses a ../ ZIP entry with a notice and reads the rest', async () => {
     const zipPath = path.join(tmp, 'evil.zip');
     // yazl will not write an unsafe name, so write a same-length safe one and patch it in the bytes.
-    await zipFolder(SYNTH, zipPath, '', [{ name: 'zz/evil.txt', data: 'pwned' }]);
+    await writeZip(zipPath, [...filesUnder(SYNTH).map((rel): [string, ZipContent] => [rel, { file: path.join(SYNTH, rel) }]), ['zz/evil.txt', 'pwned']]);
     const buf = fs.readFileSync(zipPath);
     const safe = Buffer.from('zz/evil.txt');
     let at = buf.indexOf(safe);
@@ -286,7 +244,7 @@ describe('twitter-archive: the same archive in other shapes', () => {
     expect(notices).toHaveLength(1);
     expect(notices[0]).toMatch(/evil\.zip: entry refused, .*\.\./);
     expect(bad).toEqual([]);
-    expect(countBy(items)).toEqual(EXPECTED_COUNTS);
+    expect(eventCounts(items)).toEqual(EXPECTED_COUNTS);
     expect((await source.check({ path: zipPath })).message).toMatch(/; 1 unsafe ZIP entry refused$/);
   });
 });
@@ -442,7 +400,7 @@ describe('twitter-archive: copied samples', () => {
     const dir = fixture('twitter-archive', 'trigga6006-personify');
     const { items, bad } = await readAll({ path: dir });
     expect(bad).toEqual([]);
-    expect(countBy(items)).toEqual({ Tweet: 1, Reply: 1, Retweet: 1, DirectMessage: 1 });
+    expect(eventCounts(items)).toEqual({ Tweet: 1, Reply: 1, Retweet: 1, DirectMessage: 1 });
     const owner = { id: 'personify_user', kind: 'handle', platform: 'twitter', name: 'Personify Tester', email: 'me@example.com' };
     expect(byId(items, '1700000000000000002')).toMatchObject({ from: owner, replyTo: '1699999999999999999',
       to: [{ id: 'anthropicai', kind: 'handle', platform: 'twitter', name: 'Anthropic' }, { id: 'codex', kind: 'handle', platform: 'twitter', name: 'Codex' }] });
@@ -458,7 +416,7 @@ describe('twitter-archive: copied samples', () => {
     expect(check.message).toMatch(/account\.js is missing, so the author of the tweets is unknown: set the account handle/);
     const { items, bad, notices } = await readAll({ path: dir, account: '@me_myself' });
     expect(bad).toEqual([]);
-    expect(countBy(items)).toEqual({ Retweet: 1, Tweet: 1, Reply: 1 });
+    expect(eventCounts(items)).toEqual({ Retweet: 1, Tweet: 1, Reply: 1 });
     expect(byId(items, '5555555555555555555')).toMatchObject({ replyTo: '4444444444444444444', to: [{ id: 'me_myself', kind: 'handle', platform: 'twitter' }] });
     expect(byId(items, '3333333333333333333').text).toContain('New essay: https://guzey.com/why-blog/');
     expect(notices).toEqual([`${dir}: not imported: like.js (liked tweets carry no date in the archive)`]);
