@@ -6,6 +6,7 @@
  */
 import path from 'node:path';
 import type { ExportTree, TreeEntry } from '../shared/export-tree';
+import { readHead } from '../mail/tree-files';
 
 export type TweetFileKind = 'tweets' | 'community' | 'deleted';
 
@@ -127,7 +128,8 @@ export async function notAnArchiveReason(tree: ExportTree): Promise<string> {
   const base = `${tree.location}: not a Twitter/X archive (no data/account.js, tweets.js or direct-messages.js found)`;
   const candidates = tree.entries.filter((e) => /\.(jsonl?|ndjson)$/i.test(e.path)).slice(0, 3);
   for (const e of candidates) {
-    const head = await readHead(tree, e.path).catch(() => '');
+    // The first 16 KiB are enough to tell an API response's shape.
+    const head = await readHead(tree, e.path, 16 * 1024).then((b) => b.toString('utf8'), () => '');
     const kind = apiKind(head);
     if (kind) {
       return `${tree.describe(e.path)} is a Twitter ${kind} response, not a Twitter/X archive ("Download your archive" export); `
@@ -135,22 +137,6 @@ export async function notAnArchiveReason(tree: ExportTree): Promise<string> {
     }
   }
   return `${base}; choose the archive ZIP (twitter-*.zip) or its folder`;
-}
-
-async function readHead(tree: ExportTree, entryPath: string, max = 16 * 1024): Promise<string> {
-  const stream = await tree.open(entryPath);
-  const chunks: Buffer[] = [];
-  let n = 0;
-  try {
-    for await (const c of stream) {
-      chunks.push(c as Buffer);
-      n += (c as Buffer).length;
-      if (n >= max) break;
-    }
-  } finally {
-    stream.destroy();
-  }
-  return Buffer.concat(chunks).subarray(0, max).toString('utf8');
 }
 
 function apiKind(head: string): string | undefined {
