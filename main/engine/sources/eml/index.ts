@@ -10,7 +10,8 @@ import { checkOpened } from '../shared/check-opened';
 import { configError, errorMessage } from '../../errors';
 import { MAIL_SOURCE, messageRecord, startsWithHeader } from '../mail/message-record';
 import { maxMessageBytes, maxMessageSetting, sizeText } from '../mail/settings';
-import { count, isSinglePlainFile, readHead } from '../mail/tree-files';
+import { count, isSinglePlainFile } from '../mail/tree-files';
+import { readHead } from '../shared/read-head';
 import { unwrapEml } from './unwrap';
 
 interface EmlListing {

@@ -13,7 +13,8 @@ import { checkOpened } from '../shared/check-opened';
 import { configError, errorMessage } from '../../errors';
 import { MAIL_SOURCE, messageRecord } from '../mail/message-record';
 import { maxMessageBytes, maxMessageSetting, sizeText } from '../mail/settings';
-import { UTF8_BOM, count, isSinglePlainFile, readHead } from '../mail/tree-files';
+import { UTF8_BOM, count, isSinglePlainFile } from '../mail/tree-files';
+import { readHead } from '../shared/read-head';
 import { type FromQuoting, splitMbox } from './split';
 
 const QUOTINGS: FromQuoting[] = ['mboxrd', 'mboxo', 'none'];

@@ -6,7 +6,7 @@
  */
 import path from 'node:path';
 import type { ExportTree, TreeEntry } from '../shared/export-tree';
-import { readHead } from '../mail/tree-files';
+import { readHead } from '../shared/read-head';
 
 export type TweetFileKind = 'tweets' | 'community' | 'deleted';
 
