@@ -62,22 +62,32 @@ async function until(what: string, check: () => boolean): Promise<void> {
 
 const button = (text: string) => [...document.querySelectorAll('button')].find((b) => b.textContent?.includes(text));
 
+/** The store mirrors the service and shows the Unmapped screen of the connector; no notifications yet. */
+async function openUnmapped(svc: FerryService, events: FerryEvent[], connectorId: number) {
+  cleanups.push(() => svc.close());
+  const io = bridge(svc, events);
+  await useStore.getState().init();
+  useStore.setState({ toasts: [] });
+  useStore.getState().go('unmapped', { connectorId });
+  return io;
+}
+
+/** One Unmapped screen rendered into its own element, unmounted after the test. */
+async function mountScreen(): Promise<HTMLElement> {
+  const host = document.createElement('div');
+  document.body.append(host);
+  let root: Root | undefined;
+  await act(async () => { root = createRoot(host); root.render(<UnmappedScreen />); });
+  cleanups.push(() => { act(() => root!.unmount()); host.remove(); });
+  return host;
+}
+
 describe('Unmapped screen', () => {
   it('shows the re-import progress bar and counts from the events, then the result', async () => {
     const { svc, events, id } = await serviceWithQueue(12);
-    cleanups.push(() => svc.close());
-    const io = bridge(svc, events);
-    await useStore.getState().init();
-    useStore.getState().go('unmapped', { connectorId: id });
-
+    const io = await openUnmapped(svc, events, id);
     // Two screens (as in two windows): the second did not start the re-import and follows it only by its events.
-    const [host, other] = [document.createElement('div'), document.createElement('div')];
-    for (const h of [host, other]) {
-      document.body.append(h);
-      let root: Root | undefined;
-      await act(async () => { root = createRoot(h); root.render(<UnmappedScreen />); });
-      cleanups.push(() => { act(() => root!.unmount()); h.remove(); });
-    }
+    const [host, other] = [await mountScreen(), await mountScreen()];
     await until('the identities are listed', () => button('Re-import items that map now (12)') !== undefined);
 
     await act(async () => { host.querySelector('.toolbar button')!.dispatchEvent(new MouseEvent('click', { bubbles: true })); });
@@ -109,16 +119,8 @@ describe('Unmapped screen', () => {
 
   it('announces a re-import once when its reply comes before its finished event', async () => {
     const { svc, events, id } = await serviceWithQueue(5);
-    cleanups.push(() => svc.close());
-    const io = bridge(svc, events);
-    await useStore.getState().init();
-    useStore.setState({ toasts: [] });
-    useStore.getState().go('unmapped', { connectorId: id });
-    const host = document.createElement('div');
-    document.body.append(host);
-    let root: Root | undefined;
-    await act(async () => { root = createRoot(host); root.render(<UnmappedScreen />); });
-    cleanups.push(() => { act(() => root!.unmount()); host.remove(); });
+    const io = await openUnmapped(svc, events, id);
+    const host = await mountScreen();
     await until('the identities are listed', () => button('Re-import items that map now (5)') !== undefined);
 
     await act(async () => { host.querySelector('.toolbar button')!.dispatchEvent(new MouseEvent('click', { bubbles: true })); });
