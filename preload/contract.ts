@@ -167,7 +167,8 @@ const TargetSchema = z.object({ mailbox: z.string(), folder: z.string() });
 
 export const PreviewEntrySchema = z.object({
   seq: z.number(), origin: z.string(), itemId: z.string().optional(), error: z.string().optional(), messageId: z.string().optional(),
-  messageClass: z.string().optional(), from: z.string().optional(), to: z.array(z.string()).optional(), subject: z.string().optional(),
+  messageClass: z.string().optional(), from: z.string().optional(), to: z.array(z.string()).optional(),
+  cc: z.array(z.string()).optional(), bcc: z.array(z.string()).optional(), subject: z.string().optional(),
   date: z.string().optional(), text: z.string().optional(),
   /** Untrusted third-party HTML: the renderer sanitises it and shows it script-less. */
   html: z.string().optional(),
@@ -176,7 +177,7 @@ export const PreviewEntrySchema = z.object({
   targets: z.array(TargetSchema).optional(), unmapped: z.boolean().optional(), unmappedIdentities: z.array(z.string()).optional(),
   /** Each participant (sender and recipients) and the mailbox their copy goes to, if any. */
   participants: z.array(z.object({
-    role: z.enum(['from', 'to']), id: z.string(), name: z.string().nullable(), mailbox: z.string().nullable(), via: z.enum(['mapping', 'automatic']).nullable(),
+    role: z.enum(['from', 'to', 'cc', 'bcc']), id: z.string(), name: z.string().nullable(), mailbox: z.string().nullable(), via: z.enum(['mapping', 'automatic']).nullable(),
   })).optional(),
 });
 export type PreviewEntryView = z.infer<typeof PreviewEntrySchema>;

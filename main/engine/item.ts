@@ -44,6 +44,9 @@ export interface Item {
   origin: Origin;
   from?: Identity;
   to: Identity[];
+  /** Recipients the source records as copied, and blind-copied (the sender's copy shows them, as a sent item does). */
+  cc?: Identity[];
+  bcc?: Identity[];
   subject?: string;
   /** When the item was created in the source. */
   date?: Date;

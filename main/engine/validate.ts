@@ -8,7 +8,9 @@ import { messageClassFor } from './convert/message-id';
 export function validateItem(item: Item): string | null {
   const missing: string[] = [];
   if (!item.from || !item.from.id.trim()) missing.push('FROM');
-  if (!item.to.length || item.to.every((t) => !t.id.trim())) missing.push('TO');
+  // A message copied or blind-copied to someone (and to nobody directly) still has recipients.
+  const recipients = [...item.to, ...(item.cc ?? []), ...(item.bcc ?? [])];
+  if (recipients.every((t) => !t.id.trim())) missing.push('TO');
   if (!item.date) missing.push('DATE');
   const where = `item ${item.id || '(no id)'} (${describeOrigin(item.origin)})`;
   if (missing.length) return `${where}: missing mandatory ${missing.length > 1 ? 'properties' : 'property'} ${missing.join(', ')}`;

@@ -20,7 +20,7 @@ export interface PreviewRequest {
 }
 
 export interface Participant {
-  role: 'from' | 'to';
+  role: 'from' | 'to' | 'cc' | 'bcc';
   id: string;
   name: string | null;
   /** The mailbox this participant's copy goes to, or null when they map to nobody. */
@@ -59,7 +59,8 @@ function participantsOf(record: SourceRecord | undefined, router: MappingRouter)
     const m = router.match(i, record.date);
     return { role, id: i.id, name: i.name ?? null, mailbox: m?.mailbox ?? null, via: m?.via ?? null };
   };
-  return [...(record.from ? [one('from', record.from)] : []), ...record.to.map((t) => one('to', t))];
+  return [...(record.from ? [one('from', record.from)] : []), ...record.to.map((t) => one('to', t)),
+    ...(record.cc ?? []).map((t) => one('cc', t)), ...(record.bcc ?? []).map((t) => one('bcc', t))];
 }
 
 export class PreviewCursors {

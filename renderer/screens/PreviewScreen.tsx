@@ -13,6 +13,7 @@ import { ConnectorPicker, EmptyState } from '../components/bits';
 import { MessageBody } from '../components/MessageBody';
 
 const PAGE = 50;
+const ROLE = { from: 'From', to: 'To', cc: 'Cc', bcc: 'Bcc' } as const;
 /** Rows PageUp and PageDown move through the list. */
 const LIST_PAGE = 10;
 
@@ -143,6 +144,8 @@ function Detail({ entry, view, setView, mime }: { entry: PreviewEntryView; view:
             <tbody>
               <tr><th scope="row">From</th><td>{entry.from ?? '—'}</td></tr>
               <tr><th scope="row">To</th><td>{entry.to?.join(', ') || '—'}</td></tr>
+              {entry.cc?.length ? <tr><th scope="row">Cc</th><td>{entry.cc.join(', ')}</td></tr> : null}
+              {entry.bcc?.length ? <tr><th scope="row">Bcc</th><td>{entry.bcc.join(', ')}</td></tr> : null}
               <tr><th scope="row">Date</th><td>{entry.date ? `${dateTime(entry.date)} (${entry.date})` : '—'}</td></tr>
               <tr><th scope="row">Class</th><td className="mono">{entry.messageClass ?? '—'}</td></tr>
               <tr><th scope="row">Message-ID</th><td className="mono">{entry.messageId ?? '—'}</td></tr>
@@ -157,7 +160,7 @@ function Detail({ entry, view, setView, mime }: { entry: PreviewEntryView; view:
               <tbody>
                 {entry.participants.map((p, i) => (
                   <tr key={i}>
-                    <td><span className="muted">{p.role === 'from' ? 'From' : 'To'}</span> <span className="mono">{p.id}</span>{p.name ? ` (${p.name})` : ''}</td>
+                    <td><span className="muted">{ROLE[p.role]}</span> <span className="mono">{p.id}</span>{p.name ? ` (${p.name})` : ''}</td>
                     <td>{p.mailbox ? <><strong>{p.mailbox}</strong> <span className="muted">({p.via === 'automatic' ? 'organisation domain' : 'mapping'})</span></> : <span className="warn-text">not mapped</span>}</td>
                   </tr>
                 ))}

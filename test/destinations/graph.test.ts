@@ -65,6 +65,18 @@ afterAll(async () => { await h?.stop(); });
 beforeEach(() => { h.server.faults.clear(); });
 
 describe('Graph destination: what is stored', () => {
+  it('writes copied and blind-copied recipients as ccRecipients and bccRecipients', async () => {
+    const msg = await convertItem(item(90, {
+      cc: [{ id: BOB, kind: 'email', platform: 'twitter', name: 'Bob Stone' }],
+      bcc: [{ id: CAROL, kind: 'email', platform: 'twitter', name: 'Carol Ng' }],
+    }));
+    await withDest(h.destination({ retries: FAST_RETRIES }), (dest) => dest.deliver(msg, { mailbox: ANN, folder: FOLDER }));
+    const [m] = copies(ANN, msg.messageId);
+    expect(m!.toRecipients).toEqual([{ emailAddress: { name: 'Ann Lée', address: ANN } }]);
+    expect(m!.ccRecipients).toEqual([{ emailAddress: { name: 'Bob Stone', address: BOB } }]);
+    expect(m!.bccRecipients).toEqual([{ emailAddress: { name: 'Carol Ng', address: CAROL } }]);
+  });
+
   it('signs in with a client secret and creates a non-draft message with class, flags, dates, reply chain, headers and non-ASCII text', async () => {
     const msg = await convertItem(item(1, { replyTo: 't0', from: { id: 'chloé', kind: 'handle', platform: 'twitter', name: 'Chloé Dubois' } }));
     const d = await withDest(h.destination({ retries: FAST_RETRIES }), (dest) => dest.deliver(msg, { mailbox: ANN, folder: FOLDER }));
@@ -80,6 +92,8 @@ describe('Graph destination: what is stored', () => {
     expect(m!.body).toEqual({ contentType: 'html', content: '<p>Tweet number <b>1</b>: Überweisung bestätigt</p>' });
     expect(m!.from).toEqual({ emailAddress: { name: 'Chloé Dubois', address: 'chlo_@twitter.invalid' } });
     expect(m!.toRecipients).toEqual([{ emailAddress: { name: 'Ann Lée', address: ANN } }]);
+    expect(m!.ccRecipients).toEqual([]);
+    expect(m!.bccRecipients).toEqual([]);
     expect(m!.internetMessageId).toBe(msg.messageId);
     expect(prop(m!, 'String 0x001A')).toBe('IPM.NOTE.Twitter.Tweet');
     expect(prop(m!, 'Integer 0x0E07')).toBe('1');

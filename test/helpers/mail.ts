@@ -45,6 +45,8 @@ export async function expectRoundTrip(item: Item, checks: RoundTripChecks = {}):
   };
   expectAddresses(parsed.from, [item.from!], checks.from);
   expectAddresses(parsed.to, item.to, checks.to);
+  expectAddresses(parsed.cc, item.cc ?? [], checks.to);
+  expectAddresses(parsed.bcc, item.bcc ?? [], checks.to);
   expect(parsed.subject).toBe(item.subject);
   if (checks.wholeSeconds) expect(parsed.date?.getTime()).toBe(Math.floor(item.date!.getTime() / 1000) * 1000);
   else expect(parsed.date?.toISOString()).toBe(item.date!.toISOString());

@@ -8,6 +8,11 @@ import { attachmentContents, collect, expectProgressAndCancellation } from '../h
 import { addressesOf, expectRoundTrip } from '../helpers/mail';
 import { scratchDir } from '../helpers/files';
 import { writeZip } from '../helpers/zip';
+import { simpleParser } from 'mailparser';
+import { convertItem } from '../../main/engine/convert/convert';
+import { previewMessages } from '../../main/engine/runs/preview';
+import { MappingRouter } from '../../main/engine/mapping/router';
+import { MappingTable } from '../../main/engine/mapping/mapping-table';
 
 const DIR = fixture('bloomberg-msg');
 const XML = path.join(DIR, 'f900001.msg.230501.xml');
@@ -38,11 +43,33 @@ describe('bloomberg-msg: a MSG dump made for the tests', () => {
     ]);
   });
 
-  it('FROM is the sender; TO holds the TO, CC and BCC recipients, kept apart in the header block and meta', async () => {
+  it('FROM is the sender; TO, CC and BCC recipients stay apart, in the item, the header block and the message', async () => {
     const { items } = await collect(source, { path: XML });
     const m = items[0]!;
-    expect(m).toMatchObject({ from: ANN, to: [BOB, CHLOE, DANA] });
-    expect(m.meta).toMatchObject({ 'Bloomberg-Cc': 'chloe.dubois@fabrikam.com', 'Bloomberg-Bcc': 'dwhitfield', 'Bloomberg-Msg-Id': '1000000001', 'Bloomberg-Language': 'English' });
+    expect(m).toMatchObject({ from: ANN, to: [BOB], cc: [CHLOE], bcc: [DANA] });
+    expect(m.meta).toMatchObject({ 'Bloomberg-Msg-Id': '1000000001', 'Bloomberg-Language': 'English' });
+    const message = await convertItem(m);
+    const parsed = await simpleParser(message.mime);
+    expect(addressesOf(parsed.to).map((a) => a.address)).toEqual(['bstone12@bloomberg.net']);
+    expect(addressesOf(parsed.cc).map((a) => a.address)).toEqual(['chloe.dubois@fabrikam.com']);
+    expect(addressesOf(parsed.bcc).map((a) => a.name)).toEqual(['Dana Whitfield']);
+    expect(parsed.headers.get('x-ferry-cc-id')).toBe('email:chloe.dubois@fabrikam.com');
+    expect(parsed.headers.get('x-ferry-bcc-id')).toBe('user-id:dwhitfield');
+    // Copied and blind-copied people get their copy like the others.
+    const router = new MappingRouter({
+      mapping: new MappingTable([]), mappingVersion: null, orgDomains: ['contoso.com', 'fabrikam.com'], catchAll: null,
+      defaultRegion: null, requireSenderMapping: false, keepUnassigned: false,
+    });
+    expect(router.route(m, 'Bloomberg Archive').targets.map((t) => t.mailbox)).toEqual(['ann.lee@contoso.com', 'chloe.dubois@fabrikam.com']);
+    // The preview shows them apart too.
+    const shown = [];
+    for await (const e of previewMessages(source, { path: XML }, { limit: 1 })) shown.push(e);
+    expect(shown).toHaveLength(1);
+    expect(shown[0]).toMatchObject({ to: ['Bob Stone <bstone12@bloomberg.net>'], cc: ['Chloé Dubois <chloe.dubois@fabrikam.com>'] });
+    expect(shown[0]!.bcc).toHaveLength(1);
+    // A message with TO recipients only has no CC or BCC list.
+    expect(items[1]).toMatchObject({ to: [ANN] });
+    expect(items[1]!.cc).toBeUndefined();
     expect(m.text).toContain('To: Bob Stone (bstone12)\nCc: Chloé Dubois (chloe.dubois@fabrikam.com)\nBcc: Dana Whitfield (dwhitfield)\n');
     expect(items[1]).toMatchObject({ from: BOB, to: [ANN], meta: { 'On-Behalf-Of': 'Erin Wu (erin.wu@fabrikam.com)' } });
     expect(items[1]!.text).toContain('On behalf of: Erin Wu (erin.wu@fabrikam.com)');

@@ -26,6 +26,8 @@ export interface ConvertedMessage {
   messageClass: string;
   from: MailAddress;
   to: MailAddress[];
+  cc?: MailAddress[];
+  bcc?: MailAddress[];
   subject: string;
   date: Date;
   /** Plain text for the full-text index. */
@@ -67,6 +69,8 @@ function ferryHeaders(item: Item, messageClass: string): [string, string][] {
   ];
   if (item.from) h.push(['X-Ferry-From-Id', `${item.from.kind}:${item.from.id}`]);
   for (const t of item.to) h.push(['X-Ferry-To-Id', `${t.kind}:${t.id}`]);
+  for (const t of item.cc ?? []) h.push(['X-Ferry-Cc-Id', `${t.kind}:${t.id}`]);
+  for (const t of item.bcc ?? []) h.push(['X-Ferry-Bcc-Id', `${t.kind}:${t.id}`]);
   if (item.conversation) {
     h.push(['X-Ferry-Conversation-Id', item.conversation.id]);
     if (item.conversation.name) h.push(['X-Ferry-Conversation', item.conversation.name]);
@@ -84,6 +88,10 @@ export async function convertItem(item: Item, opts: ConvertOptions = {}): Promis
   if (!item.from || !item.date) throw dataError(`${where}: cannot convert without FROM and DATE`);
   const from = resolve(item.from);
   const to = dedupeAddresses(item.to.map(resolve));
+  // Copies only when the source has them, so items without keep their exact shape and bytes.
+  const copies: { cc?: MailAddress[]; bcc?: MailAddress[] } = {};
+  if (item.cc?.length) copies.cc = dedupeAddresses(item.cc.map(resolve));
+  if (item.bcc?.length) copies.bcc = dedupeAddresses(item.bcc.map(resolve));
   const subject = item.subject ?? '';
 
   if (item.mime) {
@@ -91,7 +99,7 @@ export async function convertItem(item: Item, opts: ConvertOptions = {}): Promis
       throw dataError(`${where}: message is ${sizeText(item.mime.length)}, over the ${sizeText(max)} limit; a pass-through message is never altered, so it is not imported`);
     }
     const pt = passThrough(item.mime, { messageClass, source: item.source, fallbackId: messageIdFor(item.source, item.id) });
-    return { messageId: pt.messageId, messageClass, from, to, subject, date: item.date, text: item.text ?? '', mime: pt.mime,
+    return { messageId: pt.messageId, messageClass, from, to, ...copies, subject, date: item.date, text: item.text ?? '', mime: pt.mime,
       attachmentNames: item.attachments.map((a) => a.filename), omitted: [] };
   }
 
@@ -123,7 +131,7 @@ export async function convertItem(item: Item, opts: ConvertOptions = {}): Promis
       ? `\n\n[Ferry: ${omitted.length} attachment(s) left out, over the ${sizeText(max)} limit: ${omitted.map((o) => `${o.filename} (${sizeText(o.size)})`).join(', ')}]`
       : '';
     input = {
-      messageId, date: item.date!, from, to, subject,
+      messageId, date: item.date!, from, to, ...copies, subject,
       ...(refs.length ? { inReplyTo: refs[refs.length - 1]!, references: refs } : {}),
       headers, text: (item.text ?? '') + note,
       ...(item.html !== undefined ? { html: item.html + (note ? `<p><i>${escapeHtml(note.trim())}</i></p>` : '') } : {}),
@@ -148,7 +156,7 @@ export async function convertItem(item: Item, opts: ConvertOptions = {}): Promis
   if (input.html !== undefined) parts.html = input.html;
   if (input.inReplyTo) { parts.inReplyTo = input.inReplyTo; parts.references = input.references ?? []; }
   return {
-    messageId, messageClass, from, to, subject, date: item.date, text: item.text ?? '', mime, parts,
+    messageId, messageClass, from, to, ...copies, subject, date: item.date, text: item.text ?? '', mime, parts,
     attachmentNames: attachments.map((a) => a.filename), omitted,
     ...(omitted.length ? { partialReason: `${omitted.length} attachment(s) over the ${sizeText(max)} limit left out: ${omitted.map((o) => o.filename).join(', ')}` } : {}),
   };

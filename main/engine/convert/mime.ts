@@ -28,6 +28,8 @@ export interface MimeInput {
   date: Date;
   from: MailAddress;
   to: MailAddress[];
+  cc?: MailAddress[];
+  bcc?: MailAddress[];
   subject: string;
   inReplyTo?: string;
   references?: string[];
@@ -132,6 +134,8 @@ export function writeMime(m: MimeInput): Buffer {
     rawHeader('Date', rfc5322Date(m.date)) +
     addressHeader('From', [m.from]) +
     (m.to.length ? addressHeader('To', m.to) : '') +
+    (m.cc?.length ? addressHeader('Cc', m.cc) : '') +
+    (m.bcc?.length ? addressHeader('Bcc', m.bcc) : '') +
     header('Subject', m.subject);
   if (m.inReplyTo) head += header('In-Reply-To', m.inReplyTo);
   if (m.references?.length) head += header('References', m.references);

@@ -278,7 +278,7 @@ export class UnmappedQueue {
       const route = router.route(item, q.folder);
       const boxes = new Map<string, QueuePreviewEntry['mailboxes'][number]>();
       if (!route.unmapped) {
-        for (const p of [...(item.from ? [item.from] : []), ...item.to]) {
+        for (const p of [...(item.from ? [item.from] : []), ...item.to, ...(item.cc ?? []), ...(item.bcc ?? [])]) {
           const m = router.match(p, item.date);
           if (!m) continue;
           const k = m.mailbox.toLowerCase();

@@ -60,7 +60,7 @@ export class MappingRouter implements Router {
   }
 
   route(item: Item, folder: string): Route {
-    const participants = [...(item.from ? [item.from] : []), ...item.to];
+    const participants = [...(item.from ? [item.from] : []), ...item.to, ...(item.cc ?? []), ...(item.bcc ?? [])];
     const matches = new Map<Identity, IdentityMatch | null>();
     for (const p of participants) matches.set(p, this.match(p, item.date));
 

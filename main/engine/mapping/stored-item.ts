@@ -26,7 +26,7 @@ export interface StoredItem extends Omit<Item, 'date' | 'attachments' | 'mime'> 
 /** Optional fields kept as they are, when set: before the date and body, and after (the JSON keeps its key order). */
 const BEFORE_BODY = ['from', 'subject'] as const;
 const BODY = ['text', 'html'] as const;
-const AFTER_BODY = ['replyTo', 'thread', 'conversation', 'messageClass'] as const;
+const AFTER_BODY = ['replyTo', 'thread', 'conversation', 'messageClass', 'cc', 'bcc'] as const;
 type Copied = (typeof BEFORE_BODY | typeof BODY | typeof AFTER_BODY)[number];
 
 function copySet(from: Pick<Item, Copied>, to: Pick<Item, Copied>, keys: readonly Copied[]): void {

@@ -22,6 +22,8 @@ export interface PreviewEntry {
   messageClass?: string;
   from?: string;
   to?: string[];
+  cc?: string[];
+  bcc?: string[];
   subject?: string;
   date?: string;
   text?: string;
@@ -60,6 +62,7 @@ export async function* previewMessages(source: Source, settings: SourceSettings,
       const m = await convertItem(record, { ...opts.convert, resolve: route.resolve });
       yield {
         ...base, ...routing, messageId: m.messageId, messageClass: m.messageClass, from: formatAddress(m.from), to: m.to.map(formatAddress),
+        ...(m.cc ? { cc: m.cc.map(formatAddress) } : {}), ...(m.bcc ? { bcc: m.bcc.map(formatAddress) } : {}),
         subject: m.subject, date: m.date.toISOString(), text: m.parts?.text ?? m.text, ...(m.parts?.html !== undefined ? { html: m.parts.html } : {}),
         attachments: (m.parts?.attachments ?? []).map((a) => ({ filename: a.filename, contentType: a.contentType, size: a.content.length })),
         omitted: m.omitted, ...(opts.withMime ? { mime: m.mime.toString('utf8') } : {}),

@@ -33,6 +33,7 @@ export interface StoredMessage {
   from?: Recipient;
   toRecipients: Recipient[];
   ccRecipients: Recipient[];
+  bccRecipients: Recipient[];
   internetMessageId: string;
   internetMessageHeaders: { name: string; value: string }[];
   extendedProperties: ExtendedProperty[];
@@ -196,6 +197,7 @@ export class Mailbox {
       ...(body.from !== undefined ? { from: recipients([body.from], 'from')[0]! } : {}),
       toRecipients: recipients(body.toRecipients, 'toRecipients'),
       ccRecipients: recipients(body.ccRecipients, 'ccRecipients'),
+      bccRecipients: recipients(body.bccRecipients, 'bccRecipients'),
       internetMessageId, internetMessageHeaders, extendedProperties,
       attachments: attachments.map((a, i) => fileAttachment(a, i, 'create')),
       isDraft: (flagValue & 8) !== 0, isRead: (flagValue & 1) !== 0,
@@ -298,7 +300,7 @@ export function messageJson(m: StoredMessage, expandIds: string[] | null): Recor
     hasAttachments: m.attachments.some((a) => !a.isInline), internetMessageId: m.internetMessageId, subject: m.subject,
     bodyPreview: m.body.content.replace(/<[^>]*>/g, '').slice(0, 255), parentFolderId: m.folderId,
     isRead: m.isRead, isDraft: m.isDraft, body: m.body, ...(m.from ? { from: m.from, sender: m.from } : {}),
-    toRecipients: m.toRecipients, ccRecipients: m.ccRecipients, internetMessageHeaders: m.internetMessageHeaders,
+    toRecipients: m.toRecipients, ccRecipients: m.ccRecipients, bccRecipients: m.bccRecipients, internetMessageHeaders: m.internetMessageHeaders,
   };
   if (expandIds) {
     const want = new Set(expandIds.map(normalisePropertyId));

@@ -33,7 +33,7 @@ export class ArchiveDestination implements LocalDestination {
     let id = this.findMessage.get(m.messageId)?.id;
     if (id === undefined) {
       const sender = formatAddress(m.from);
-      const recipients = m.to.map(formatAddress).join(', ');
+      const recipients = [...m.to, ...(m.cc ?? []), ...(m.bcc ?? [])].map(formatAddress).join(', ');
       id = Number(this.insertMessage.run({
         messageId: m.messageId, messageClass: m.messageClass, sender, recipients, subject: m.subject,
         date: m.date.toISOString(), size: m.mime.length, attachments: JSON.stringify(m.attachmentNames),

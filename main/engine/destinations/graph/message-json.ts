@@ -116,6 +116,8 @@ function fromParts(m: ConvertedMessage, parts: NonNullable<ConvertedMessage['par
       body: parts.html !== undefined ? { contentType: 'html', content: parts.html } : { contentType: 'text', content: parts.text },
       from: recipient(m.from),
       toRecipients: m.to.map(recipient),
+      ...(m.cc?.length ? { ccRecipients: m.cc.map(recipient) } : {}),
+      ...(m.bcc?.length ? { bccRecipients: m.bcc.map(recipient) } : {}),
       internetMessageId: m.messageId,
       internetMessageHeaders: pickHeaders(parts.headers),
       singleValueExtendedProperties: baseProperties(m, m.date, parts.inReplyTo, parts.references),

@@ -101,8 +101,6 @@ export async function messageRecord(n: XNode, index: number, ctx: MsgContext): P
   });
 
   const meta: Record<string, string> = { 'Bloomberg-Msg-Id': msgId };
-  if (by.CC.length) meta['Bloomberg-Cc'] = by.CC.map((p) => p.id).join(', ');
-  if (by.BCC.length) meta['Bloomberg-Bcc'] = by.BCC.map((p) => p.id).join(', ');
   if (onBehalf) meta['On-Behalf-Of'] = oneLine(describeUser(onBehalf));
   const lang = field(n, 'MsgLang');
   if (lang) meta['Bloomberg-Language'] = oneLine(lang);
@@ -114,8 +112,8 @@ export async function messageRecord(n: XNode, index: number, ctx: MsgContext): P
     source: SOURCE, event: 'Message', id: `msg/${msgId}`,
     origin: { file: ctx.file, position: pos },
     from,
-    // The item has one recipient list: TO first, then CC and BCC (kept apart in the header block and meta).
-    to: [...by.TO, ...by.CC, ...by.BCC].filter((p, i, all) => all.findIndex((q) => q.id === p.id) === i),
+    // Each recipient once, in the first of TO, CC, BCC that names them (as the dump delivered it).
+    ...recipientLists(by),
     subject,
     date: when.date,
     text: body.text, html: body.html,
@@ -123,4 +121,13 @@ export async function messageRecord(n: XNode, index: number, ctx: MsgContext): P
     meta,
   };
   return item;
+}
+
+function recipientLists(by: Record<Delivery, Identity[]>): Pick<Item, 'to' | 'cc' | 'bcc'> {
+  const seen = new Set<string>();
+  const once = (ps: Identity[]) => ps.filter((p) => !seen.has(p.id) && seen.add(p.id));
+  const to = once(by.TO);
+  const cc = once(by.CC);
+  const bcc = once(by.BCC);
+  return { to, ...(cc.length ? { cc } : {}), ...(bcc.length ? { bcc } : {}) };
 }
