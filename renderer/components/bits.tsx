@@ -1,4 +1,4 @@
-/** Small shared pieces: status badges, the progress bar, the connector picker, the toasts. */
+/** Small shared pieces: status badges, the progress bar, the connector picker, the pager, the toasts. */
 import type { ConnectorView, RunProgressView } from '../../preload/contract';
 import { duration, num } from '../format';
 import { useStore } from '../store';
@@ -70,6 +70,18 @@ export function Toasts() {
           <button type="button" className="link" onClick={() => dismiss(t.id)} aria-label="Dismiss notification">×</button>
         </div>
       ))}
+    </div>
+  );
+}
+
+/** Previous / Page n of m / Next, shown only when there is more than one page. */
+export function Pager({ page, pages, setPage }: { page: number; pages: number; setPage: (p: number) => void }) {
+  if (pages <= 1) return null;
+  return (
+    <div className="pager">
+      <button type="button" className="secondary small" disabled={page === 0} onClick={() => setPage(page - 1)}>Previous</button>
+      <span>Page {page + 1} of {pages}</span>
+      <button type="button" className="secondary small" disabled={page >= pages - 1} onClick={() => setPage(page + 1)}>Next</button>
     </div>
   );
 }

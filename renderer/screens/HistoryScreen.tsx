@@ -4,7 +4,7 @@ import type { ItemStatusView, ReplyOf, RunReportView } from '../../preload/contr
 import { call, errorText } from '../api';
 import { dateTime, num } from '../format';
 import { useStore } from '../store';
-import { EmptyState, StatusBadge } from '../components/bits';
+import { EmptyState, Pager, StatusBadge } from '../components/bits';
 import { RunStatusBadge } from '../components/RunStatus';
 import { Report } from './RunScreen';
 
@@ -81,13 +81,7 @@ function RunLog({ runId }: { runId: number }) {
               </tbody>
             </table>
           </div>
-          {pages > 1 ? (
-            <div className="pager">
-              <button type="button" className="secondary small" disabled={page === 0} onClick={() => setPage(page - 1)}>Previous</button>
-              <span>Page {page + 1} of {pages}</span>
-              <button type="button" className="secondary small" disabled={page >= pages - 1} onClick={() => setPage(page + 1)}>Next</button>
-            </div>
-          ) : null}
+          <Pager page={page} pages={pages} setPage={setPage} />
         </>
       ) : null}
     </div>

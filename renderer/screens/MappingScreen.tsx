@@ -7,7 +7,7 @@ import type { MappingRowView, ReplyOf } from '../../preload/contract';
 import { call, errorText } from '../api';
 import { dateTime, num } from '../format';
 import { useStore } from '../store';
-import { ConnectorPicker, EmptyState } from '../components/bits';
+import { ConnectorPicker, EmptyState, Pager } from '../components/bits';
 
 const PAGE = 200;
 
@@ -25,13 +25,7 @@ function RowsTable({ rows, caption }: { rows: MappingRowView[]; caption: string 
           <input id={checkId} type="checkbox" checked={onlyErrors} onChange={(e) => setOnlyErrors(e.target.checked)} />
           <label htmlFor={checkId}>Only rows with errors</label>
         </div>
-        {pages > 1 ? (
-          <div className="pager">
-            <button type="button" className="secondary small" disabled={page === 0} onClick={() => setPage(page - 1)}>Previous</button>
-            <span>Page {page + 1} of {pages}</span>
-            <button type="button" className="secondary small" disabled={page >= pages - 1} onClick={() => setPage(page + 1)}>Next</button>
-          </div>
-        ) : null}
+        <Pager page={page} pages={pages} setPage={setPage} />
       </div>
       <div className="table-wrap" tabIndex={0} role="region" aria-label={caption}>
         <table className="data compact">

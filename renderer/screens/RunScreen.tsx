@@ -64,8 +64,10 @@ export function RunScreen() {
     if (connectorId === null) return;
     try {
       const r = await call('runs.cancel', { connectorId });
-      if (r.cancelled) setCancelling(true);
-      if (r.cancelled) notify('info', 'Cancelling after the current batch. The next run resumes where this one stopped.');
+      if (r.cancelled) {
+        setCancelling(true);
+        notify('info', 'Cancelling after the current batch. The next run resumes where this one stopped.');
+      }
     } catch (err) {
       notify('error', errorText(err));
     }

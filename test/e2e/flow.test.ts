@@ -4,29 +4,15 @@
  * history and export its log, review the unmapped identities, map one in place and re-import. Every
  * screen is checked with axe-core in light and dark mode and saved as a screenshot.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import path from 'node:path';
-import { type AppUnderTest, checkScreen, launchApp, serveRenderer } from './helpers/app';
+import { appPerFile, checkScreen } from './helpers/app';
 import { repoRoot } from '../helpers/fixtures';
 
 const SAMPLE = path.join(repoRoot, 'assets', 'samples', 'twitter-archive');
 
-let server: Awaited<ReturnType<typeof serveRenderer>>;
-let app: AppUnderTest;
-
-beforeAll(async () => {
-  server = await serveRenderer();
-  app = await launchApp(server.url);
-});
-afterEach(async (ctx) => {
-  // A failed step leaves a picture of where it stopped.
-  if (ctx.task.result?.state === 'fail') await app?.shot('failure-flow').catch(() => undefined);
-});
-afterAll(async () => {
-  await app?.close();
-  await server?.close();
-});
+const app = appPerFile('flow');
 
 const nav = (name: string) => app.page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name, exact: true }).click();
 const h1 = (text: string | RegExp) => app.page.getByRole('heading', { level: 1, name: text }).waitFor();

@@ -3,25 +3,12 @@
  * subject, the sender's name and an attachment's name. None of them may run, load anything remote,
  * navigate, or open a dialog; names and subjects show as the literal text they are.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import path from 'node:path';
-import { type AppUnderTest, checkScreen, launchApp, serveRenderer } from './helpers/app';
+import { appPerFile, checkScreen } from './helpers/app';
 
-let server: Awaited<ReturnType<typeof serveRenderer>>;
-let app: AppUnderTest;
-
-beforeAll(async () => {
-  server = await serveRenderer();
-  app = await launchApp(server.url);
-});
-afterEach(async (ctx) => {
-  if (ctx.task.result?.state === 'fail') await app?.shot('failure-injection').catch(() => undefined);
-});
-afterAll(async () => {
-  await app?.close();
-  await server?.close();
-});
+const app = appPerFile('injection');
 
 const PWN = (tag: string) => `window.top.__pwned='${tag}'`;
 
@@ -140,7 +127,7 @@ describe('previewing hostile messages', () => {
     // Give any payload that could run the time to do so, then look for its traces.
     await page.waitForTimeout(1000);
     expect(await page.evaluate(() => (window as unknown as { __pwned?: string }).__pwned ?? null)).toBeNull();
-    expect(page.url()).toBe(server.url);
+    expect(page.url()).toBe(app.url);
     expect(page.frames().every((f) => f === page.mainFrame() || f.url() === 'about:srcdoc')).toBe(true);
     expect(app.dialogs).toEqual([]);
     expect(app.foreignRequests).toEqual([]);

@@ -6,8 +6,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type AppUnderTest, checkScreen, launchApp, serveRenderer } from './helpers/app';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appPerFile, checkScreen } from './helpers/app';
 import { writeMbox } from '../app/helpers/exports';
 import type { ConnectorView } from '../../preload/contract';
 import { startGraphHarness, type GraphHarness } from '../servers/graph/harness';
@@ -15,23 +15,11 @@ import { startGraphHarness, type GraphHarness } from '../servers/graph/harness';
 const MAILBOX = 'ann@contoso.com';
 const TOTAL = 160;
 
-let server: Awaited<ReturnType<typeof serveRenderer>>;
-let app: AppUnderTest;
+const app = appPerFile('run-keyboard', { colorScheme: 'dark' });
 let graph: GraphHarness;
 
-beforeAll(async () => {
-  graph = await startGraphHarness({ mailboxes: [MAILBOX], latencyMs: 20 });
-  server = await serveRenderer();
-  app = await launchApp(server.url, { colorScheme: 'dark' });
-});
-afterEach(async (ctx) => {
-  if (ctx.task.result?.state === 'fail') await app?.shot('failure-run-keyboard').catch(() => undefined);
-});
-afterAll(async () => {
-  await app?.close();
-  await server?.close();
-  await graph?.stop();
-});
+beforeAll(async () => { graph = await startGraphHarness({ mailboxes: [MAILBOX], latencyMs: 20 }); });
+afterAll(async () => { await graph?.stop(); });
 
 const focused = () => app.page.evaluate(() => {
   const el = document.activeElement as HTMLElement | null;

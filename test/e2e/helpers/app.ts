@@ -7,6 +7,7 @@
  */
 import fs from 'node:fs';
 import http from 'node:http';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
@@ -39,6 +40,8 @@ export async function serveRenderer(): Promise<{ url: string; close: () => Promi
 }
 
 export interface AppUnderTest {
+  /** The renderer's page as served. */
+  url: string;
   page: Page;
   svc: FerryService;
   host: TestHost;
@@ -58,7 +61,33 @@ export interface AppUnderTest {
   close(): Promise<void>;
 }
 
-export async function launchApp(url: string, o: { colorScheme?: 'light' | 'dark'; acceptConfirms?: boolean } = {}): Promise<AppUnderTest> {
+export interface LaunchOptions { colorScheme?: 'light' | 'dark'; acceptConfirms?: boolean }
+
+/**
+ * One app for a test file: the renderer served and the browser launched before its tests, a
+ * screenshot `failure-<name>` of a test that failed, everything closed after. The object is filled
+ * in when the file's tests start.
+ */
+export function appPerFile(name: string, o: LaunchOptions = {}): AppUnderTest {
+  const app = {} as AppUnderTest;
+  let server: Awaited<ReturnType<typeof serveRenderer>> | undefined;
+  let launched = false;
+  beforeAll(async () => {
+    server = await serveRenderer();
+    Object.assign(app, await launchApp(server.url, o));
+    launched = true;
+  });
+  afterEach(async (ctx) => {
+    if (launched && ctx.task.result?.state === 'fail') await app.shot(`failure-${name}`).catch(() => undefined);
+  });
+  afterAll(async () => {
+    if (launched) await app.close();
+    await server?.close();
+  });
+  return app;
+}
+
+export async function launchApp(url: string, o: LaunchOptions = {}): Promise<AppUnderTest> {
   const dir = tempDir('ferry-e2e-');
   const host = new TestHost(path.join(dir, 'config'));
   const events: FerryEvent[] = [];
@@ -110,7 +139,7 @@ export async function launchApp(url: string, o: { colorScheme?: 'light' | 'dark'
 
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
   return {
-    page, svc, host, dir, events, foreignRequests, dialogs, errors, cspReports,
+    url, page, svc, host, dir, events, foreignRequests, dialogs, errors, cspReports,
     async shot(name) {
       await page!.waitForTimeout(150);
       await page!.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`) });
